@@ -1,0 +1,35 @@
+# Two commands: `make build` builds the sample site into _site/, `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: build check test lint clean
+
+build: $(VENV)/.installed
+	$(BIN)/python build.py
+
+check: $(VENV)/.installed
+	$(BIN)/python build.py check
+
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check sitegen tests build.py
+	$(BIN)/ruff format --check sitegen tests build.py
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix sitegen tests build.py
+	$(BIN)/ruff format sitegen tests build.py
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) _site .pytest_cache .ruff_cache

@@ -1,0 +1,245 @@
+"""Published items into the indexes readers browse: types, tags, years, document types,
+related items on both ends and similar items. Finds the problems that need every item at
+once: duplicate document numbers, references to nothing, tags that would share a URL.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Mapping
+
+from .config import SiteConfig
+from .errors import ContentError
+from .model import Catalog, Item, Reference, Term
+from .text import did_you_mean, slugify, term_key
+
+SIMILAR_LIMIT = 5
+
+
+def build_catalog(
+    items: Iterable[Item], draft_keys: Collection[str], config: SiteConfig
+) -> tuple[Catalog, list[ContentError]]:
+    """Index the published `items`; references to `draft_keys` are left out, not errors."""
+    ordered = sorted(items, key=lambda item: item.sort_key)
+    by_key = {item.key: item for item in ordered}
+    errors: list[ContentError] = []
+    number_to_key = _document_numbers(ordered, errors)
+    resolve = _Resolver(by_key, number_to_key, draft_keys)
+
+    related_out: dict[str, list[str]] = {}
+    reports_of_event: dict[str, tuple[str, ...]] = {}
+    for item in ordered:
+        related_out[item.key] = resolve.all(item, "related", item.related, None, errors)
+        if item.kind == "event":
+            reports_of_event[item.key] = tuple(
+                resolve.all(item, "reports", item.reports, "report", errors)
+            )
+
+    tags, tag_slug = _terms(ordered, errors)
+    doc_types = _doc_type_terms(ordered, config)
+    related = _both_ends(ordered, related_out)
+    catalog = Catalog(
+        items=by_key,
+        by_kind={kind: tuple(i.key for i in ordered if i.kind == kind) for kind in _KINDS},
+        tags=tags,
+        doc_types=doc_types,
+        years=_years(ordered),
+        related=related,
+        similar=_similar(ordered, related),
+        reports_of_event=reports_of_event,
+        events_of_report=_reverse(reports_of_event, ordered),
+        tag_slug=tag_slug,
+        doc_type_slug={term.name: term.slug for term in doc_types},
+    )
+    return catalog, errors
+
+
+_KINDS = ("event", "report", "document", "page")
+_NOUN = {"event": "an event", "report": "a report", "document": "a document", "page": "a page"}
+
+
+def _document_numbers(ordered: list[Item], errors: list[ContentError]) -> dict[int, str]:
+    owners: dict[int, Item] = {}
+    documents = sorted((i for i in ordered if i.kind == "document"), key=lambda i: i.source_path)
+    highest = max((i.number or 0 for i in documents), default=0)
+    for item in documents:
+        if item.number in owners:
+            errors.append(
+                ContentError(
+                    item.source_path,
+                    1,
+                    "number",
+                    f"{item.number} is already the number of {owners[item.number].source_path}; "
+                    f"every document needs its own, e.g. number: {highest + 1}",
+                )
+            )
+        else:
+            owners[item.number] = item  # type: ignore[index]
+    return {number: item.key for number, item in owners.items()}
+
+
+class _Resolver:
+    """Turns what an editor wrote (2427, reports/ferry-companies, ../x.md) into item keys."""
+
+    def __init__(
+        self, by_key: Mapping[str, Item], numbers: Mapping[int, str], drafts: Collection[str]
+    ):
+        self.by_key, self.numbers, self.drafts = by_key, numbers, drafts
+
+    def all(
+        self, item: Item, field: str, refs: Iterable[Reference], kind: str | None, errors: list
+    ) -> list[str]:
+        keys: list[str] = []
+        for ref in refs:
+            key, problem = self.one(ref.target, kind)
+            if problem:
+                errors.append(ContentError(item.source_path, ref.line, field, problem))
+            elif key == item.key:
+                errors.append(
+                    ContentError(
+                        item.source_path,
+                        ref.line,
+                        field,
+                        f"{ref.target} is this item itself; remove it",
+                    )
+                )
+            elif key and key not in keys:
+                keys.append(key)
+        return keys
+
+    def one(self, target: str, kind: str | None) -> tuple[str | None, str]:
+        if target.isdigit():
+            key = self.numbers.get(int(target))
+            if key is None:
+                return None, f"no document has number {target}; check the number"
+        else:
+            key = target.strip().lstrip("./").removeprefix("content/").removesuffix(".md")
+            if key in self.drafts:
+                return None, ""
+            if key not in self.by_key:
+                hint = did_you_mean(key, list(self.by_key))
+                return (
+                    None,
+                    f"{target} does not exist; give a content path such as reports/ferry-companies.{hint}",
+                )
+        found = self.by_key[key]
+        if kind and found.kind != kind:
+            return None, f"{target} is {_NOUN[found.kind]}, not {_NOUN[kind]}"
+        return key, ""
+
+
+def _both_ends(
+    ordered: list[Item], related_out: Mapping[str, list[str]]
+) -> dict[str, tuple[str, ...]]:
+    """An item lists what it names, then what names it (newest first)."""
+    incoming: dict[str, list[str]] = defaultdict(list)
+    for item in ordered:
+        for target in related_out[item.key]:
+            incoming[target].append(item.key)
+    return {
+        item.key: tuple(dict.fromkeys([*related_out[item.key], *incoming[item.key]]))
+        for item in ordered
+    }
+
+
+def _reverse(
+    forward: Mapping[str, tuple[str, ...]], ordered: list[Item]
+) -> dict[str, tuple[str, ...]]:
+    backward: dict[str, list[str]] = defaultdict(list)
+    for item in ordered:
+        for target in forward.get(item.key, ()):
+            backward[target].append(item.key)
+    return {key: tuple(keys) for key, keys in backward.items()}
+
+
+def _terms(
+    ordered: list[Item], errors: list[ContentError]
+) -> tuple[tuple[Term, ...], dict[str, str]]:
+    """Tags merged case- and Unicode-insensitively; two tags that share a slug are an error."""
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    keys: dict[str, list[str]] = defaultdict(list)
+    first_use: dict[str, tuple[str, int, str]] = {}
+    for item in ordered:
+        for tag in item.tags:
+            term = term_key(tag)
+            spellings[term][tag] += 1
+            if item.key not in keys[term]:
+                keys[term].append(item.key)
+            first_use.setdefault(term, (item.source_path, item.tag_lines.get(tag, 1), tag))
+    terms: list[Term] = []
+    slug_owner: dict[str, str] = {}
+    tag_slug: dict[str, str] = {}
+    for term in sorted(spellings, key=lambda t: (first_use[t][0], first_use[t][1])):
+        name = min(spellings[term].items(), key=lambda pair: (-pair[1], pair[0]))[0]
+        slug = slugify(name)
+        path, line, written = first_use[term]
+        if not slug:
+            errors.append(
+                ContentError(
+                    path, line, "tags", f"{written!r} has no letters or digits for a URL; reword it"
+                )
+            )
+            continue
+        if slug in slug_owner:
+            other = slug_owner[slug]
+            other_path, other_line, other_written = first_use[other]
+            errors.append(
+                ContentError(
+                    path,
+                    line,
+                    "tags",
+                    f"{written!r} and {other_written!r} ({other_path}:{other_line}) are different tags "
+                    f"that would share the page /tags/{slug}/; use one spelling for both",
+                )
+            )
+            continue
+        slug_owner[slug] = term
+        for spelling in spellings[term]:
+            tag_slug[spelling] = slug
+        terms.append(Term(name, slug, tuple(keys[term])))
+    return tuple(sorted(terms, key=lambda t: (term_key(t.name), t.slug))), tag_slug
+
+
+def _doc_type_terms(ordered: list[Item], config: SiteConfig) -> tuple[Term, ...]:
+    terms = []
+    for name in config.doc_types:
+        keys = tuple(i.key for i in ordered if name in i.doc_types)
+        if keys:
+            terms.append(Term(name, slugify(name), keys))
+    return tuple(terms)
+
+
+def _years(ordered: list[Item]) -> dict[int, tuple[str, ...]]:
+    years: dict[int, list[str]] = defaultdict(list)
+    for item in ordered:
+        if item.kind != "page":
+            years[item.date.year].append(item.key)
+    return {year: tuple(years[year]) for year in sorted(years, reverse=True)}
+
+
+def _similar(
+    ordered: list[Item], related: Mapping[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
+    """Up to five other items sharing the most tags (rarer tags weigh more), newest first on ties."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    for position, item in enumerate(ordered):
+        for term in {term_key(tag) for tag in item.tags}:
+            postings[term].append(position)
+    similar: dict[str, tuple[str, ...]] = {}
+    for position, item in enumerate(ordered):
+        scores: Counter = Counter()
+        for term in {term_key(tag) for tag in item.tags}:
+            weight = 1.0 / len(postings[term])
+            for other in postings[term]:
+                scores[other] += 1.0 + weight
+        excluded = {position}
+        chosen = []
+        known = set(related.get(item.key, ()))
+        for other, _ in sorted(scores.items(), key=lambda pair: (-pair[1], pair[0])):
+            if other in excluded or ordered[other].key in known or ordered[other].kind == "page":
+                continue
+            chosen.append(ordered[other].key)
+            if len(chosen) == SIMILAR_LIMIT:
+                break
+        similar[item.key] = tuple(chosen)
+    return similar

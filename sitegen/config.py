@@ -1,0 +1,103 @@
+"""`site.yaml` into a typed, frozen `SiteConfig`; unknown keys and wrong types are errors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from urllib.parse import urlsplit
+
+from .errors import ContentError
+from .text import did_you_mean
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    """The site's name, in the header, the window title and feeds."""
+    description: str = ""
+    """One or two sentences about the site, for search engines and the home page."""
+    language: str = "en"
+    """The default language of items (BCP 47), in `<html lang>`."""
+    base_url: str = "/"
+    """Where the site is published: a path (`/docs/`) or a full URL; links use its path."""
+    page_size: int = 20
+    """Items per page on type lists and tag pages."""
+    home_latest: int = 5
+    """How many of the newest events, reports and documents the home page shows."""
+    home_intro: str = ""
+    """Content path of the page whose summary opens the home page (`pages/programme`)."""
+    toc_min_headings: int = 3
+    """Pages with at least this many headings get a table of contents."""
+    event_kinds: tuple[str, ...] = ()
+    """The values allowed in an event's `kind`."""
+    doc_types: tuple[str, ...] = ()
+    """The values allowed in a document's `doc_types`."""
+
+    @property
+    def base_path(self) -> str:
+        """The path prefix of every internal link, always with leading and trailing '/'."""
+        path = urlsplit(self.base_url).path or "/"
+        return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+
+
+def site_config(
+    values: Mapping[str, object],
+    key_lines: Mapping[str, int],
+    shown: str,
+    base_url: str | None = None,
+) -> SiteConfig | list[ContentError]:
+    """Check every key of site.yaml against `SiteConfig`; `base_url` overrides the file's."""
+    known = {f.name: f for f in fields(SiteConfig)}
+    errors: list[ContentError] = []
+    accepted: dict[str, object] = {}
+    for key, value in values.items():
+        line = key_lines.get(key, 1)
+        if key not in known:
+            hint = did_you_mean(key, list(known)) or f" Known keys: {', '.join(known)}."
+            errors.append(ContentError(shown, line, key, f"is not a site setting.{hint}"))
+            continue
+        expected = known[key].type
+        if (
+            expected == "str"
+            and isinstance(value, str | int | float)
+            and not isinstance(value, bool)
+        ):
+            accepted[key] = str(value)
+        elif (
+            expected == "int"
+            and isinstance(value, int)
+            and not isinstance(value, bool)
+            and value > 0
+        ):
+            accepted[key] = value
+        elif (
+            expected == "tuple[str, ...]"
+            and isinstance(value, list)
+            and all(isinstance(v, str) for v in value)
+        ):
+            accepted[key] = tuple(value)
+        else:
+            wanted = {
+                "str": "text",
+                "int": "a whole number above 0",
+                "tuple[str, ...]": "a list of text",
+            }
+            errors.append(ContentError(shown, line, key, f"must be {wanted[expected]}"))
+    if "title" not in values:
+        errors.append(ContentError(shown, 1, "title", "is missing; add 'title: Name of the site'"))
+    if base_url is not None:
+        accepted["base_url"] = base_url
+    base = str(accepted.get("base_url", "/"))
+    if not re.match(r"^(https?://[^/\s]+)?/?[^\s?#]*$", base):
+        errors.append(
+            ContentError(
+                shown,
+                key_lines.get("base_url", 1),
+                "base_url",
+                "must be a path such as /docs/ or a URL such as https://example.org/docs/",
+            )
+        )
+    if errors:
+        return errors
+    return SiteConfig(**accepted)  # type: ignore[arg-type]

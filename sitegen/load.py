@@ -1,0 +1,222 @@
+"""Read the content folder: Markdown files into `Source`s, other files into a size table.
+
+This is one of the two stages that touch the file system (with `write`). Everything it
+reads is returned as data; every problem becomes a `ContentError` naming file and line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import frontmatter
+import yaml
+
+from .errors import ContentError
+from .model import FOLDERS, Source
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_IGNORED = re.compile(r"(^\.|~$|\.swp$|\.swx$|^#.*#$)")
+
+
+class FrontMatterLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe YAML (C-accelerated when available) that leaves dates as text.
+
+    YAML would turn `2010-02-30` into an exception and `2010-05-01` into a datetime; the
+    validator wants the text, to accept `2010` and `2010-05` too and to explain bad dates.
+    """
+
+
+FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+_SPLITTER = frontmatter.YAMLHandler()
+
+
+@dataclass(frozen=True)
+class ContentTree:
+    """What is in the content folder: Markdown sources by path, and every other file's size."""
+
+    sources: tuple[Source, ...]
+    file_sizes: Mapping[str, int]
+    errors: tuple[ContentError, ...]
+
+
+def read_content(content_dir: Path, shown_prefix: str) -> ContentTree:
+    """Read every file below `content_dir`; `shown_prefix` is how messages name that folder."""
+    sources: list[Source] = []
+    errors: list[ContentError] = []
+    file_sizes: dict[str, int] = {}
+    for path in _walk(content_dir):
+        relative = path.relative_to(content_dir).as_posix()
+        shown = f"{shown_prefix}/{relative}" if shown_prefix else relative
+        if path.suffix.lower() != ".md":
+            file_sizes[relative] = path.stat().st_size
+            continue
+        folder = relative.split("/", 1)[0] if "/" in relative else ""
+        if folder not in FOLDERS:
+            folders = ", ".join(f"{name}/" for name in FOLDERS)
+            errors.append(
+                ContentError(
+                    shown, 1, "", f"is outside the content folders; move it into one of {folders}"
+                )
+            )
+            continue
+        result = parse_source(relative, shown, FOLDERS[folder], path.read_bytes())
+        if isinstance(result, Source):
+            sources.append(result)
+        else:
+            errors.extend(result)
+    return ContentTree(tuple(sources), file_sizes, tuple(errors))
+
+
+def _walk(root: Path) -> list[Path]:
+    found: list[Path] = []
+    for directory, subdirs, files in os.walk(root):
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+        found.extend(Path(directory, name) for name in files if not _IGNORED.search(name))
+    return sorted(found)
+
+
+def parse_source(relative: str, shown: str, kind: str, raw: bytes) -> Source | list[ContentError]:
+    """Decode, split and parse one Markdown file; pure, so a cache can key it on `raw`."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        byte = raw[error.start]
+        return [
+            ContentError(
+                shown,
+                line,
+                "",
+                f"is not UTF-8 (byte 0x{byte:02X}); save the file with UTF-8 encoding",
+            )
+        ]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not _SPLITTER.detect(text):
+        return [
+            ContentError(
+                shown,
+                1,
+                "",
+                "has no front matter; start the file with a line '---', the YAML "
+                "fields (title, date, …), and another '---'",
+            )
+        ]
+    try:
+        front, body = _SPLITTER.split(text)
+    except ValueError:
+        return [
+            ContentError(
+                shown, 1, "", "front matter is not closed; add a line '---' after the last field"
+            )
+        ]
+    front_line = text[: text.index(front)].count("\n") if front else 1
+    body_line = text.count("\n") - body.count("\n") + 1
+    parsed = _parse_yaml(front, front_line, shown)
+    if isinstance(parsed, list):
+        return parsed
+    values, key_lines = parsed
+    return Source(relative, shown, kind, values, key_lines, body, body_line)
+
+
+def _parse_yaml(
+    front: str, first_line: int, shown: str
+) -> tuple[dict, dict[str, int]] | list[ContentError]:
+    loader = FrontMatterLoader(front)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}
+        if not isinstance(node, yaml.MappingNode):
+            return [
+                ContentError(
+                    shown,
+                    first_line + node.start_mark.line + 1,
+                    "",
+                    "front matter must be 'field: value' lines, one field per line",
+                )
+            ]
+        duplicates = _duplicate_keys(node, first_line, shown)
+        if duplicates:
+            return duplicates
+        values = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + (mark.line + 1 if mark else 1)
+        return [ContentError(shown, line, "", f"front matter is not valid YAML: {_explain(error)}")]
+    except yaml.YAMLError as error:
+        return [ContentError(shown, first_line + 1, "", f"front matter is not valid YAML: {error}")]
+    finally:
+        loader.dispose()
+    return values, _key_lines(node, first_line)
+
+
+def _duplicate_keys(node: yaml.MappingNode, first_line: int, shown: str) -> list[ContentError]:
+    seen: set[str] = set()
+    errors = []
+    for key_node, _ in node.value:
+        key = str(key_node.value)
+        if key in seen:
+            line = first_line + key_node.start_mark.line + 1
+            errors.append(ContentError(shown, line, key, "is given twice; keep one"))
+        seen.add(key)
+    return errors
+
+
+def _key_lines(node: yaml.MappingNode, first_line: int) -> dict[str, int]:
+    """The file line of each field, of each list entry (`tags[2]`) and of nested keys."""
+    lines: dict[str, int] = {}
+
+    def visit(prefix: str, value: yaml.Node) -> None:
+        lines[prefix] = first_line + value.start_mark.line + 1
+        if isinstance(value, yaml.SequenceNode):
+            for index, entry in enumerate(value.value):
+                visit(f"{prefix}[{index}]", entry)
+        elif isinstance(value, yaml.MappingNode):
+            for key_node, entry in value.value:
+                visit(f"{prefix}.{key_node.value}", entry)
+
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        visit(key, value_node)
+        lines[key] = first_line + key_node.start_mark.line + 1
+    return lines
+
+
+def _explain(error: yaml.MarkedYAMLError) -> str:
+    problem = error.problem or str(error)
+    if "mapping values are not allowed" in problem:
+        return f"{problem}; put quotes around a value that contains ': '"
+    if "found character '\\t'" in problem or "\\t" in problem:
+        return f"{problem}; indent with spaces, not tabs"
+    if "could not find expected ':'" in problem:
+        return f"{problem}; every line needs 'field: value', or quote a long value"
+    return problem
+
+
+def read_yaml_file(path: Path, shown: str) -> tuple[dict, dict[str, int]] | list[ContentError]:
+    """A YAML settings file (site.yaml) with the line of every key, or its errors."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        return [
+            ContentError(shown, 0, "", "does not exist; create it (see the README for its keys)")
+        ]
+    except UnicodeDecodeError:
+        return [ContentError(shown, 1, "", "is not UTF-8; save the file with UTF-8 encoding")]
+    return _parse_yaml(text, 0, shown)
+
+
+def read_assets(assets_dir: Path) -> dict[str, bytes]:
+    """Every file under assets/, by its path there, for copying under a content-hashed name."""
+    if not assets_dir.is_dir():
+        return {}
+    return {p.relative_to(assets_dir).as_posix(): p.read_bytes() for p in _walk(assets_dir)}

@@ -1,0 +1,157 @@
+"""Frozen records that flow between the stages. No behaviour beyond small derived views.
+
+Items refer to each other by key (the content path without `.md`, e.g.
+`reports/ferry-companies`), never by object, so every record can be cached and compared.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+KINDS = ("event", "report", "document", "page")
+FOLDERS = {"events": "event", "reports": "report", "documents": "document", "pages": "page"}
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the year, the month or the day; the precision is kept and shown."""
+
+    year: int
+    month: int = 0
+    day: int = 0
+
+    @property
+    def iso(self) -> str:
+        parts = [f"{self.year:04d}"]
+        if self.month:
+            parts.append(f"{self.month:02d}")
+        if self.day:
+            parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    @property
+    def display(self) -> str:
+        """'2010', 'May 2014' or '12 May 2014': never more precise than the source."""
+        if not self.month:
+            return str(self.year)
+        month = calendar.month_name[self.month]
+        return f"{self.day} {month} {self.year}" if self.day else f"{month} {self.year}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One Markdown file as read: front matter parsed, the line of every top-level key kept."""
+
+    path: str  # relative to the content folder, posix: "reports/ferry-companies.md"
+    shown_path: str  # as an editor sees it in messages: "content/reports/ferry-companies.md"
+    kind: str
+    front_matter: Mapping[str, object]
+    key_lines: Mapping[str, int]
+    body: str
+    body_line: int  # the file's line number of the body's first line
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, 1)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A pointer written by an editor (`related`, `reports`), resolved later by the catalog."""
+
+    target: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file shipped in the repository (`path`) or a link elsewhere (`href`)."""
+
+    label: str
+    href: str = ""
+    path: str = ""  # relative to the content folder
+    size: int | None = None
+    media_type: str = ""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One validated event, report, document or page. Type-specific fields stay empty elsewhere."""
+
+    key: str
+    kind: str
+    source_path: str
+    title: str
+    date: PartialDate
+    slug: str
+    body: str
+    body_line: int
+    tags: tuple[str, ...] = ()
+    summary: str = ""
+    lang: str = ""
+    draft: bool = False
+    layout: str = ""
+    related: tuple[Reference, ...] = ()
+    tag_lines: Mapping[str, int] = field(default_factory=dict)
+    # event
+    end: PartialDate | None = None
+    location: str = ""
+    organiser: str = ""
+    event_kind: str = ""
+    reports: tuple[Reference, ...] = ()
+    # report and document
+    authors: tuple[str, ...] = ()
+    publisher: str = ""
+    files: tuple[Attachment, ...] = ()
+    # document
+    number: int | None = None
+    doc_types: tuple[str, ...] = ()
+    # page
+    menu: int | None = None
+
+    @property
+    def sort_key(self) -> tuple:
+        """Newest first when sorted ascending: later dates, then title, then key."""
+        return (-self.date.year, -self.date.month, -self.date.day, self.title.casefold(), self.key)
+
+
+@dataclass(frozen=True)
+class Markup:
+    """Markdown rendered to HTML. Links to content files are left as markers for `links`."""
+
+    html: str
+    toc_html: str
+    heading_count: int
+    first_paragraph: str
+    content_links: tuple[tuple[str, str], ...] = ()  # (href as written, content path)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A tag or a document type: its shown name, its URL slug and the items carrying it."""
+
+    name: str
+    slug: str
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The published items and every index over them, all by key, newest first."""
+
+    items: Mapping[str, Item]
+    by_kind: Mapping[str, tuple[str, ...]]
+    tags: tuple[Term, ...]
+    doc_types: tuple[Term, ...]
+    years: Mapping[int, tuple[str, ...]]
+    related: Mapping[str, tuple[str, ...]]
+    similar: Mapping[str, tuple[str, ...]]
+    reports_of_event: Mapping[str, tuple[str, ...]]
+    events_of_report: Mapping[str, tuple[str, ...]]
+    tag_slug: Mapping[str, str] = field(default_factory=dict)  # shown spelling -> slug
+    doc_type_slug: Mapping[str, str] = field(default_factory=dict)

@@ -1,0 +1,205 @@
+"""Every output file decided in one place, before anything is written.
+
+Two sources that would write the same file, and Markdown links to content that does not
+exist, are found here. Paths are relative to the output folder; a page's URL is its
+folder (`events/conference-2013/`) and its file is that folder's index.html.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import posixpath
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+
+from .config import SiteConfig
+from .errors import ContentError
+from .model import Catalog, Item, Markup
+from .text import did_you_mean
+
+LIST_FOLDERS = {"event": "events", "report": "reports", "document": "documents"}
+RESERVED = (
+    "events",
+    "reports",
+    "documents",
+    "tags",
+    "years",
+    "types",
+    "assets",
+    "page",
+    "404.html",
+)
+
+
+@dataclass(frozen=True)
+class PlannedPage:
+    """One HTML file to render: which view, with which parameters."""
+
+    url: str  # relative to the site root: "" for home, "tags/baltic-sea/", "404.html"
+    view: str  # item, home, list, tags, tag, years, year, types, doc_type, not_found
+    key: str = ""  # the item key, tag slug, year or kind, by view
+    page_number: int = 1
+    page_count: int = 1
+
+    @property
+    def output_path(self) -> str:
+        return self.url if self.url.endswith(".html") else f"{self.url}index.html"
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    pages: tuple[PlannedPage, ...]
+    item_urls: Mapping[str, str]  # item key -> URL
+    attachment_urls: Mapping[str, str]  # content path of a shipped file -> URL
+    asset_urls: Mapping[str, str]  # assets/ name -> hashed URL
+    copies: tuple[tuple[str, str], ...] = field(default=())  # (content path, output path)
+
+
+def item_url(item: Item) -> str:
+    if item.kind == "document":
+        return f"documents/{item.number}/"
+    if item.kind == "page":
+        return f"{item.slug}/"
+    return f"{LIST_FOLDERS[item.kind]}/{item.slug}/"
+
+
+def asset_name(name: str, content: bytes) -> str:
+    """`style.css` -> `assets/style.1a2b3c4d5e.css`: a new name whenever the bytes change."""
+    stem, dot, suffix = name.rpartition(".")
+    digest = hashlib.sha256(content).hexdigest()[:10]
+    return f"assets/{stem}.{digest}.{suffix}" if dot else f"assets/{name}.{digest}"
+
+
+def plan_site(
+    catalog: Catalog,
+    markups: Mapping[str, Markup],
+    config: SiteConfig,
+    assets: Mapping[str, bytes],
+    draft_keys: Collection[str],
+) -> tuple[SitePlan, list[ContentError]]:
+    errors: list[ContentError] = []
+    owners: dict[str, str] = {}  # output path -> who writes it, for collision messages
+
+    def claim(path: str, owner: str, item: Item | None = None, field: str = "slug") -> bool:
+        if path in owners:
+            where = item.source_path if item else owner
+            errors.append(
+                ContentError(
+                    where,
+                    1,
+                    field if item else "",
+                    f"would write /{path}, which {owners[path]} already writes; choose another slug",
+                )
+            )
+            return False
+        owners[path] = item.source_path if item else owner
+        return True
+
+    pages: list[PlannedPage] = []
+    for name, content in sorted(assets.items()):
+        claim(asset_name(name, content), f"assets/{name}")
+    for view, url in (("home", ""), ("tags", "tags/"), ("years", "years/"), ("types", "types/")):
+        claim(f"{url}index.html", f"the {view} page")
+        pages.append(PlannedPage(url, view))
+    claim("404.html", "the not-found page")
+    pages.append(PlannedPage("404.html", "not_found"))
+    for kind, folder in LIST_FOLDERS.items():
+        pages.extend(
+            _paginated(f"{folder}/", "list", kind, len(catalog.by_kind[kind]), config, claim)
+        )
+    for term in catalog.tags:
+        pages.extend(
+            _paginated(f"tags/{term.slug}/", "tag", term.slug, len(term.keys), config, claim)
+        )
+    for term in catalog.doc_types:
+        pages.extend(
+            _paginated(f"types/{term.slug}/", "doc_type", term.slug, len(term.keys), config, claim)
+        )
+    for year in catalog.years:
+        claim(f"years/{year}/index.html", f"the page of {year}")
+        pages.append(PlannedPage(f"years/{year}/", "year", str(year)))
+
+    item_urls: dict[str, str] = {}
+    attachment_urls: dict[str, str] = {}
+    copies: list[tuple[str, str]] = []
+    for key in sorted(catalog.items, key=lambda k: catalog.items[k].source_path):
+        item = catalog.items[key]
+        url = item_url(item)
+        if item.kind == "page" and url.strip("/") in RESERVED:
+            errors.append(
+                ContentError(
+                    item.source_path,
+                    1,
+                    "slug",
+                    f"'{item.slug}' is kept for the site's own pages; choose another slug",
+                )
+            )
+            continue
+        if not claim(
+            f"{url}index.html", url, item, "number" if item.kind == "document" else "slug"
+        ):
+            continue
+        item_urls[key] = url
+        pages.append(PlannedPage(url, "item", key))
+        for attachment in item.files:
+            if attachment.path:
+                output = url + posixpath.basename(attachment.path)
+                if claim(output, attachment.path, item, "files"):
+                    attachment_urls.setdefault(attachment.path, output)
+                    copies.append((attachment.path, output))
+
+    errors.extend(_content_link_errors(catalog, markups, item_urls, draft_keys))
+    asset_urls = {name: asset_name(name, content) for name, content in assets.items()}
+    plan = SitePlan(tuple(pages), item_urls, attachment_urls, asset_urls, tuple(copies))
+    return plan, errors
+
+
+def _paginated(
+    base: str, view: str, key: str, count: int, config: SiteConfig, claim
+) -> list[PlannedPage]:
+    page_count = max(1, math.ceil(count / config.page_size))
+    pages = []
+    for number in range(1, page_count + 1):
+        url = page_url(base, number)
+        claim(f"{url}index.html", f"the list {base}")
+        pages.append(PlannedPage(url, view, key, number, page_count))
+    return pages
+
+
+def page_url(base: str, number: int) -> str:
+    return base if number == 1 else f"{base}page/{number}/"
+
+
+def _content_link_errors(
+    catalog: Catalog,
+    markups: Mapping[str, Markup],
+    item_urls: Mapping[str, str],
+    drafts: Collection[str],
+) -> list[ContentError]:
+    errors = []
+    for key, markup in markups.items():
+        item = catalog.items.get(key)
+        if item is None:
+            continue
+        for href, target in markup.content_links:
+            target_key = target.removesuffix(".md")
+            if target_key in item_urls:
+                continue
+            line = _line_of(item, href)
+            if target_key in drafts:
+                problem = f"links to {href}, which is a draft; publish it first or remove the link"
+            else:
+                hint = did_you_mean(target_key, list(item_urls))
+                problem = (
+                    f"links to {href}, and content/{target} does not exist; correct the link.{hint}"
+                )
+            errors.append(ContentError(item.source_path, line, "body", problem))
+    return errors
+
+
+def _line_of(item: Item, text: str) -> int:
+    for offset, line in enumerate(item.body.split("\n")):
+        if text in line:
+            return item.body_line + offset
+    return item.body_line

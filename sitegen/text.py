@@ -1,0 +1,30 @@
+"""Small text rules shared by stages: URL slugs and how tags are compared."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+from anyascii import anyascii
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    """Readable ASCII for a URL: 'prekyba žmonėmis' -> 'prekyba-zmonemis', 'торговля людьми'
+    -> 'torgovlya-lyudmi'. Apostrophes (soft signs, English possessives) vanish."""
+    ascii_text = anyascii(unicodedata.normalize("NFC", text)).lower()
+    ascii_text = ascii_text.replace("'", "").replace("\u2019", "")
+    return _NOT_SLUG.sub("-", ascii_text).strip("-")
+
+
+def term_key(text: str) -> str:
+    """What makes two spellings of a tag the same tag: case and Unicode form are ignored."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    """' Did you mean "title"?' when a close choice exists, else ''."""
+    matches = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f' Did you mean "{matches[0]}"?' if matches else ""
