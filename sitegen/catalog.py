@@ -20,10 +20,12 @@ def build_catalog(
     items: Iterable[Item], draft_keys: Collection[str], config: SiteConfig
 ) -> tuple[Catalog, list[ContentError]]:
     """Index the published `items`; references to `draft_keys` are left out, not errors."""
-    ordered = sorted(items, key=lambda item: item.sort_key)
-    by_key = {item.key: item for item in ordered}
     errors: list[ContentError] = []
+    ordered = sorted(items, key=lambda item: item.sort_key)
     number_to_key = _document_numbers(ordered, errors)
+    numbered = set(number_to_key.values())
+    ordered = [item for item in ordered if item.kind != "document" or item.key in numbered]
+    by_key = {item.key: item for item in ordered}
     resolve = _Resolver(by_key, number_to_key, draft_keys)
 
     related_out: dict[str, list[str]] = {}
@@ -67,7 +69,7 @@ def _document_numbers(ordered: list[Item], errors: list[ContentError]) -> dict[i
             errors.append(
                 ContentError(
                     item.source_path,
-                    1,
+                    item.line_of("number"),
                     "number",
                     f"{item.number} is already the number of {owners[item.number].source_path}; "
                     f"every document needs its own, e.g. number: {highest + 1}",
@@ -160,12 +162,12 @@ def _terms(
     keys: dict[str, list[str]] = defaultdict(list)
     first_use: dict[str, tuple[str, int, str]] = {}
     for item in ordered:
-        for tag in item.tags:
+        for index, tag in enumerate(item.tags):
             term = term_key(tag)
             spellings[term][tag] += 1
             if item.key not in keys[term]:
                 keys[term].append(item.key)
-            first_use.setdefault(term, (item.source_path, item.tag_lines.get(tag, 1), tag))
+            first_use.setdefault(term, (item.source_path, item.line_of(f"tags[{index}]"), tag))
     terms: list[Term] = []
     slug_owner: dict[str, str] = {}
     tag_slug: dict[str, str] = {}

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 KINDS = ("event", "report", "document", "page")
 FOLDERS = {"events": "event", "reports": "report", "documents": "document", "pages": "page"}
+LIST_FOLDERS = {"event": "events", "report": "reports", "document": "documents"}
 
 
 @dataclass(frozen=True, order=True)
@@ -97,7 +98,7 @@ class Item:
     draft: bool = False
     layout: str = ""
     related: tuple[Reference, ...] = ()
-    tag_lines: Mapping[str, int] = field(default_factory=dict)
+    lines: Mapping[str, int] = field(default_factory=dict)  # front-matter key -> file line
     # event
     end: PartialDate | None = None
     location: str = ""
@@ -113,6 +114,9 @@ class Item:
     doc_types: tuple[str, ...] = ()
     # page
     menu: int | None = None
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
 
     @property
     def sort_key(self) -> tuple:
@@ -155,3 +159,31 @@ class Catalog:
     events_of_report: Mapping[str, tuple[str, ...]]
     tag_slug: Mapping[str, str] = field(default_factory=dict)  # shown spelling -> slug
     doc_type_slug: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PlannedPage:
+    """One HTML file to render: which view, with which parameters."""
+
+    url: str  # relative to the site root: "" for home, "tags/baltic-sea/", "404.html"
+    view: str  # item, home, list, tags, tag, years, year, types, doc_type, not_found
+    key: str = ""  # the item key, tag slug, year or kind, by view
+    page_number: int = 1
+    page_count: int = 1
+
+    @property
+    def output_path(self) -> str:
+        return self.url if self.url.endswith(".html") else f"{self.url}index.html"
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    pages: tuple[PlannedPage, ...]
+    item_urls: Mapping[str, str]  # item key -> URL
+    attachment_urls: Mapping[str, str]  # content path of a shipped file -> URL
+    asset_urls: Mapping[str, str]  # assets/ name -> hashed URL
+    copies: tuple[tuple[str, str], ...] = field(default=())  # (content path, output path)
+
+
+def page_url(base: str, number: int) -> str:
+    return base if number == 1 else f"{base}page/{number}/"

@@ -18,7 +18,7 @@ import jinja2
 
 from . import catalog, config, load, markup, plan, render, validate, write
 from .errors import BuildFailed, ContentError, display_path
-from .model import Catalog, Item, Markup
+from .model import Catalog, Item, Markup, PlannedPage, SitePlan
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class Site:
     config: config.SiteConfig
     catalog: Catalog
     markups: Mapping[str, Markup]
-    plan: plan.SitePlan
+    plan: SitePlan
     drafts: tuple[str, ...]
 
 
@@ -142,7 +142,7 @@ def _load_config(project: Project, cwd: Path) -> config.SiteConfig:
 
 
 def _render(
-    env: jinja2.Environment, views: render.Views, page: plan.PlannedPage, project: Project
+    env: jinja2.Environment, views: render.Views, page: PlannedPage, project: Project
 ) -> str:
     """Render one page; a broken layout becomes an error naming the layout file and line."""
     try:

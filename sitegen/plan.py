@@ -11,14 +11,12 @@ import hashlib
 import math
 import posixpath
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
 
 from .config import SiteConfig
 from .errors import ContentError
-from .model import Catalog, Item, Markup
+from .model import LIST_FOLDERS, Catalog, Item, Markup, PlannedPage, SitePlan, page_url
 from .text import did_you_mean
 
-LIST_FOLDERS = {"event": "events", "report": "reports", "document": "documents"}
 RESERVED = (
     "events",
     "reports",
@@ -30,30 +28,6 @@ RESERVED = (
     "page",
     "404.html",
 )
-
-
-@dataclass(frozen=True)
-class PlannedPage:
-    """One HTML file to render: which view, with which parameters."""
-
-    url: str  # relative to the site root: "" for home, "tags/baltic-sea/", "404.html"
-    view: str  # item, home, list, tags, tag, years, year, types, doc_type, not_found
-    key: str = ""  # the item key, tag slug, year or kind, by view
-    page_number: int = 1
-    page_count: int = 1
-
-    @property
-    def output_path(self) -> str:
-        return self.url if self.url.endswith(".html") else f"{self.url}index.html"
-
-
-@dataclass(frozen=True)
-class SitePlan:
-    pages: tuple[PlannedPage, ...]
-    item_urls: Mapping[str, str]  # item key -> URL
-    attachment_urls: Mapping[str, str]  # content path of a shipped file -> URL
-    asset_urls: Mapping[str, str]  # assets/ name -> hashed URL
-    copies: tuple[tuple[str, str], ...] = field(default=())  # (content path, output path)
 
 
 def item_url(item: Item) -> str:
@@ -87,7 +61,7 @@ def plan_site(
             errors.append(
                 ContentError(
                     where,
-                    1,
+                    item.line_of(field) if item else 1,
                     field if item else "",
                     f"would write /{path}, which {owners[path]} already writes; choose another slug",
                 )
@@ -165,10 +139,6 @@ def _paginated(
         claim(f"{url}index.html", f"the list {base}")
         pages.append(PlannedPage(url, view, key, number, page_count))
     return pages
-
-
-def page_url(base: str, number: int) -> str:
-    return base if number == 1 else f"{base}page/{number}/"
 
 
 def _content_link_errors(

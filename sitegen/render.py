@@ -16,8 +16,7 @@ import jinja2
 from markupsafe import Markup as SafeHtml
 
 from .config import SiteConfig
-from .model import Catalog, Item, Markup, PartialDate
-from .plan import LIST_FOLDERS, PlannedPage, SitePlan, page_url
+from .model import LIST_FOLDERS, Catalog, Item, Markup, PartialDate, PlannedPage, SitePlan, page_url
 
 KIND_LABELS = {
     "event": ("Event", "Events"),

@@ -107,7 +107,7 @@ def _item(source: Source, values: dict) -> Item:
         body=source.body,
         body_line=source.body_line,
         tags=tags,
-        tag_lines={tag: source.line_of(f"tags[{i}]") for i, tag in enumerate(tags)},
+        lines=source.key_lines,
         summary=values.get("summary", ""),
         lang=values.get("lang", ""),
         draft=values.get("draft", False),

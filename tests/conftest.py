@@ -1,0 +1,76 @@
+"""Fixture sites in temporary folders, built with the real command line."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from sitegen.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@dataclass
+class FixtureSite:
+    """A content folder and an output folder; `run` calls the CLI with the repo's layouts."""
+
+    content: Path
+    out: Path
+    capsys: pytest.CaptureFixture
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.content / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def run(self, *args: str) -> Run:
+        self.capsys.readouterr()
+        code = main([*args, "--content", str(self.content), "--out", str(self.out)], root=REPO)
+        captured = self.capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    def page(self, url: str) -> str:
+        return (self.out / url.strip("/") / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def site(
+    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> FixtureSite:
+    monkeypatch.chdir(tmp_path)
+    fixture = FixtureSite(tmp_path / "content", tmp_path / "out", capsys)
+    fixture.write(
+        "pages/programme.md",
+        """
+        ---
+        title: The programme
+        date: 2015
+        menu: 1
+        ---
+        The programme works against trafficking in human beings.
+        """,
+    )
+    return fixture
+
+
+def event(
+    title: str = "Conference", date: str = "2013-05-20", extra: str = "", body: str = "Body."
+) -> str:
+    return f"---\ntitle: {title}\ndate: {date}\n{extra}---\n{body}\n"
+
+
+def document(number: int, title: str = "A study", date: str = "2010", extra: str = "") -> str:
+    return (
+        f"---\ntitle: {title}\nnumber: {number}\ndate: {date}\n{extra}---\nSummary of the study.\n"
+    )

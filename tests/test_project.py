@@ -1,0 +1,79 @@
+"""Promises about the project itself: documentation covers the schema, stages stay layered."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import importlib
+import re
+import subprocess
+import sys
+
+import pytest
+
+from sitegen.config import SiteConfig
+from sitegen.schema import FIELDS
+
+from .conftest import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+STAGES = {"load", "validate", "markup", "catalog", "plan", "render", "write"}
+BOTTOM = {"errors", "model", "schema", "text", "config"}
+
+
+@pytest.mark.parametrize("field", FIELDS, ids=lambda f: f.name)
+def test_readme_documents_every_front_matter_field_with_an_example(field):
+    assert f"`{field.name}`" in README
+    assert f"{field.name}:" in README, f"no example of {field.name} in the README"
+
+
+@pytest.mark.parametrize("key", [f.name for f in dataclasses.fields(SiteConfig)])
+def test_readme_documents_every_site_setting(key):
+    assert f"`{key}`" in README
+
+
+def test_readme_starts_with_the_two_commands():
+    first_block = README.split("```sh", 1)[1].split("```", 1)[0]
+    assert "make build" in first_block and "make test" in first_block
+
+
+def _sitegen_imports(module: str) -> set[str]:
+    tree = ast.parse((REPO / "sitegen" / f"{module}.py").read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            found |= {node.module} if node.module else {alias.name for alias in node.names}
+    return found
+
+
+@pytest.mark.parametrize("stage", sorted(STAGES))
+def test_stages_import_only_records_and_errors(stage):
+    assert _sitegen_imports(stage) <= BOTTOM
+
+
+@pytest.mark.parametrize("module", sorted(BOTTOM))
+def test_bottom_layer_imports_nothing_above_it(module):
+    assert _sitegen_imports(module) <= BOTTOM
+
+
+@pytest.mark.parametrize("module", sorted(p.stem for p in (REPO / "sitegen").glob("*.py")))
+def test_every_module_imports_on_its_own(module):
+    code = f"import importlib; importlib.import_module('sitegen.{module}')"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
+
+
+def test_no_module_grows_past_about_400_lines():
+    sizes = {p.name: len(p.read_text().splitlines()) for p in (REPO / "sitegen").glob("*.py")}
+    assert max(sizes.values()) <= 420, sizes
+
+
+def test_build_py_runs_as_a_script():
+    result = subprocess.run(
+        [sys.executable, "build.py", "--help"], cwd=REPO, capture_output=True, text=True
+    )
+    assert result.returncode == 0
+    assert re.search(r"\{build,check\}", result.stdout)
+
+
+def test_importlib_of_package_has_version():
+    assert importlib.import_module("sitegen").__version__
