@@ -55,9 +55,15 @@ def make_environment(layouts_dir: Path, config: SiteConfig, plan: SitePlan) -> j
             "base_path": base,
         },
         url=lambda path="": base + path.lstrip("/"),
-        asset=lambda name: base + plan.asset_urls[name],
+        asset=lambda name: base + _asset_url(plan, name),
     )
     return env
+
+
+def _asset_url(plan: SitePlan, name: str) -> str:
+    if name not in plan.asset_urls:
+        raise jinja2.TemplateRuntimeError(f"asset('{name}'): assets/{name} does not exist")
+    return plan.asset_urls[name]
 
 
 def layout_names(layouts_dir: Path) -> set[str]:

@@ -226,3 +226,31 @@ def test_broken_site_yaml_is_reported_not_raised(site, tmp_path, monkeypatch):
     err = site.capsys.readouterr().err
     assert code == 1
     assert 'project/site.yaml:2: page_sise: is not a site setting. Did you mean "page_size"?' in err
+
+
+def test_a_broken_layout_names_its_file_and_line(site, tmp_path):
+    import shutil
+
+    from sitegen.cli import main
+
+    from .conftest import REPO
+
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    code = main(["build", "--content", str(site.content), "--out", str(site.out)], root=root)
+    assert (
+        "project/layouts/base.html:8: layout: failed while rendering /: TemplateRuntimeError: asset('style.css'): assets/style.css does not exist"
+        in site.capsys.readouterr().err
+    )
+    shutil.copytree(REPO / "assets", root / "assets")
+    page = root / "layouts/page.html"
+    page.write_text(
+        '{% extends "_item.html" %}\n{% block body %}\n{{ item.no_such_field.x }}\n{% endblock %}\n'
+    )
+    code = main(["build", "--content", str(site.content), "--out", str(site.out)], root=root)
+    err = site.capsys.readouterr().err
+    assert code == 1
+    assert "project/layouts/page.html:3: layout: failed while rendering /programme/" in err
+    assert "Traceback" not in err
+    assert not site.out.exists()
