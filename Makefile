@@ -12,8 +12,8 @@ check: $(VENV)/.installed
 	$(BIN)/python build.py check
 
 test: $(VENV)/.installed-test
-	$(BIN)/ruff check sitegen tests build.py
-	$(BIN)/ruff format --check sitegen tests build.py
+	$(BIN)/ruff check sitegen tests build.py scripts
+	$(BIN)/ruff format --check sitegen tests build.py scripts
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-test

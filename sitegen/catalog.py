@@ -17,16 +17,17 @@ SIMILAR_LIMIT = 5
 
 
 def build_catalog(
-    items: Iterable[Item], draft_keys: Collection[str], config: SiteConfig
+    items: Iterable[Item], unpublished: Collection[str], config: SiteConfig
 ) -> tuple[Catalog, list[ContentError]]:
-    """Index the published `items`; references to `draft_keys` are left out, not errors."""
+    """Index the published `items`. References to `unpublished` keys or numbers (drafts,
+    files with errors of their own) are left out, not reported again."""
     errors: list[ContentError] = []
     ordered = sorted(items, key=lambda item: item.sort_key)
     number_to_key = _document_numbers(ordered, errors)
     numbered = set(number_to_key.values())
     ordered = [item for item in ordered if item.kind != "document" or item.key in numbered]
     by_key = {item.key: item for item in ordered}
-    resolve = _Resolver(by_key, number_to_key, draft_keys)
+    resolve = _Resolver(by_key, number_to_key, unpublished)
 
     related_out: dict[str, list[str]] = {}
     reports_of_event: dict[str, tuple[str, ...]] = {}
@@ -84,9 +85,9 @@ class _Resolver:
     """Turns what an editor wrote (2427, reports/ferry-companies, ../x.md) into item keys."""
 
     def __init__(
-        self, by_key: Mapping[str, Item], numbers: Mapping[int, str], drafts: Collection[str]
+        self, by_key: Mapping[str, Item], numbers: Mapping[int, str], unpublished: Collection[str]
     ):
-        self.by_key, self.numbers, self.drafts = by_key, numbers, drafts
+        self.by_key, self.numbers, self.unpublished = by_key, numbers, unpublished
 
     def all(
         self, item: Item, field: str, refs: Iterable[Reference], kind: str | None, errors: list
@@ -112,11 +113,13 @@ class _Resolver:
     def one(self, target: str, kind: str | None) -> tuple[str | None, str]:
         if target.isdigit():
             key = self.numbers.get(int(target))
+            if key is None and str(int(target)) in self.unpublished:
+                return None, ""
             if key is None:
                 return None, f"no document has number {target}; check the number"
         else:
             key = target.strip().lstrip("./").removeprefix("content/").removesuffix(".md")
-            if key in self.drafts:
+            if key in self.unpublished:
                 return None, ""
             if key not in self.by_key:
                 hint = did_you_mean(key, list(self.by_key))

@@ -75,6 +75,7 @@ def prepare(project: Project, timings: dict[str, float] | None = None) -> Site:
         assets = load.read_assets(project.assets_dir)
     errors: list[ContentError] = list(tree.errors)
     items: list[Item] = []
+    invalid: set[str] = set()  # references to these are not errors: their own errors are shown
     with _timed(timings, "validate"):
         for source in tree.sources:
             result = validate.validate_source(source, site_config, tree.file_sizes, layouts)
@@ -82,15 +83,20 @@ def prepare(project: Project, timings: dict[str, float] | None = None) -> Site:
                 items.append(result)
             else:
                 errors.extend(result)
+                invalid |= {source.path.removesuffix(".md"), str(source.front_matter.get("number"))}
     published = [item for item in items if not item.draft]
     drafts = tuple(item.key for item in items if item.draft)
     with _timed(timings, "markdown"):
         renderer = markup.MarkdownRenderer()
         markups = {item.key: renderer.render(item.body, item.key + ".md") for item in published}
     with _timed(timings, "catalog"):
-        site_catalog, catalog_errors = catalog.build_catalog(published, drafts, site_config)
+        site_catalog, catalog_errors = catalog.build_catalog(
+            published, {*drafts, *invalid}, site_config
+        )
     with _timed(timings, "plan"):
-        site_plan, plan_errors = plan.plan_site(site_catalog, markups, site_config, assets, drafts)
+        site_plan, plan_errors = plan.plan_site(
+            site_catalog, markups, site_config, assets, drafts, invalid
+        )
     errors += catalog_errors + plan_errors
     if errors:
         raise BuildFailed(errors)

@@ -51,6 +51,7 @@ def plan_site(
     config: SiteConfig,
     assets: Mapping[str, bytes],
     draft_keys: Collection[str],
+    invalid_keys: Collection[str] = (),
 ) -> tuple[SitePlan, list[ContentError]]:
     errors: list[ContentError] = []
     owners: dict[str, str] = {}  # output path -> who writes it, for collision messages
@@ -123,7 +124,7 @@ def plan_site(
                     attachment_urls.setdefault(attachment.path, output)
                     copies.append((attachment.path, output))
 
-    errors.extend(_content_link_errors(catalog, markups, item_urls, draft_keys))
+    errors.extend(_content_link_errors(catalog, markups, item_urls, draft_keys, invalid_keys))
     asset_urls = {name: asset_name(name, content) for name, content in assets.items()}
     plan = SitePlan(tuple(pages), item_urls, attachment_urls, asset_urls, tuple(copies))
     return plan, errors
@@ -146,6 +147,7 @@ def _content_link_errors(
     markups: Mapping[str, Markup],
     item_urls: Mapping[str, str],
     drafts: Collection[str],
+    invalid: Collection[str],
 ) -> list[ContentError]:
     errors = []
     for key, markup in markups.items():
@@ -154,7 +156,7 @@ def _content_link_errors(
             continue
         for href, target in markup.content_links:
             target_key = target.removesuffix(".md")
-            if target_key in item_urls:
+            if target_key in item_urls or target_key in invalid:
                 continue
             line = _line_of(item, href)
             if target_key in drafts:
