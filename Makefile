@@ -17,8 +17,8 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check --fix sitegen tests build.py
-	$(BIN)/ruff format sitegen tests build.py
+	$(BIN)/ruff check --fix sitegen tests build.py scripts
+	$(BIN)/ruff format sitegen tests build.py scripts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
