@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable, Mapping
 
 from .config import SiteConfig
 from .errors import ContentError
-from .model import Catalog, Item, Reference, Term
+from .model import KINDS, Catalog, Item, Reference, Term
 from .text import did_you_mean, slugify, term_key
 
 SIMILAR_LIMIT = 5
@@ -43,7 +43,7 @@ def build_catalog(
     related = _both_ends(ordered, related_out)
     catalog = Catalog(
         items=by_key,
-        by_kind={kind: tuple(i.key for i in ordered if i.kind == kind) for kind in _KINDS},
+        by_kind={kind: tuple(i.key for i in ordered if i.kind == kind) for kind in KINDS},
         tags=tags,
         doc_types=doc_types,
         years=_years(ordered),
@@ -57,7 +57,6 @@ def build_catalog(
     return catalog, errors
 
 
-_KINDS = ("event", "report", "document", "page")
 _NOUN = {"event": "an event", "report": "a report", "document": "a document", "page": "a page"}
 
 

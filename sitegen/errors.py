@@ -41,10 +41,6 @@ class BuildFailed(Exception):
         super().__init__(f"{len(self.errors)} content error(s)")
 
 
-class ConfigError(Exception):
-    """`site.yaml` or the command line asks for something impossible; the message says what."""
-
-
 def display_path(path: Path, root: Path) -> str:
     """A path as an editor would type it: relative to `root` when inside it."""
     try:

@@ -33,10 +33,6 @@ class PartialDate:
         return "-".join(parts)
 
     @property
-    def precision(self) -> str:
-        return "day" if self.day else "month" if self.month else "year"
-
-    @property
     def display(self) -> str:
         """'2010', 'May 2014' or '12 May 2014': never more precise than the source."""
         if not self.month:

@@ -18,7 +18,7 @@ import jinja2
 
 from . import catalog, config, load, markup, plan, render, validate, write
 from .errors import BuildFailed, ContentError, display_path
-from .model import Catalog, Item, Markup, PlannedPage, SitePlan
+from .model import KINDS, Catalog, Item, Markup, PlannedPage, SitePlan
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def build(project: Project) -> BuildSummary:
         raise
     counts = Counter(item.kind for item in site.catalog.items.values())
     return BuildSummary(
-        items_by_kind={kind: counts[kind] for kind in ("event", "report", "document", "page")},
+        items_by_kind={kind: counts[kind] for kind in KINDS},
         pages_written=pages_written,
         files_copied=output.written - pages_written,
         drafts_skipped=len(site.drafts),
