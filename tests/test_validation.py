@@ -258,7 +258,10 @@ def test_a_broken_layout_names_its_file_and_line(site, tmp_path):
 
 def test_references_to_a_file_with_errors_are_not_reported_again(site):
     site.write("reports/broken.md", "---\ntitle: Broken\ndate: 2016-02-30\n---\nText\n")
-    site.write("events/forum.md", event(extra="reports: [reports/broken]\n", body="See [it](../reports/broken.md)."))
+    site.write(
+        "events/forum.md",
+        event(extra="reports: [reports/broken]\n", body="See [it](../reports/broken.md)."),
+    )
     err = errors_of(site)
     assert "content/reports/broken.md:3: date:" in err
     assert "content/events/forum.md" not in err
