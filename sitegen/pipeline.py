@@ -52,6 +52,7 @@ class Site:
     markups: Mapping[str, Markup]
     plan: SitePlan
     drafts: tuple[str, ...]
+    assets: Mapping[str, bytes]
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def prepare(project: Project, timings: dict[str, float] | None = None) -> Site:
     errors += catalog_errors + plan_errors
     if errors:
         raise BuildFailed(errors)
-    return Site(site_config, site_catalog, markups, site_plan, drafts)
+    return Site(site_config, site_catalog, markups, site_plan, drafts, assets)
 
 
 def build(project: Project) -> BuildSummary:
@@ -119,7 +120,7 @@ def build(project: Project) -> BuildSummary:
         with _timed(timings, "copy"):
             for source_path, output_path in site.plan.copies:
                 output.copy_file(project.content_dir / source_path, output_path)
-            for name, content in sorted(load.read_assets(project.assets_dir).items()):
+            for name, content in sorted(site.assets.items()):
                 output.write_bytes(site.plan.asset_urls[name], content)
         output.commit()
     except BaseException:
