@@ -1,15 +1,23 @@
-"""The command line: `build` (the default) and `check`. Parses arguments, calls the pipeline,
-prints a summary or every error, and turns user mistakes into exit codes, not tracebacks."""
+"""The command line: `build` (the default), `check`, `serve` and `new`. Parses arguments,
+calls the pipeline, prints a summary or every error, and turns user mistakes into exit
+codes, not tracebacks."""
 
 from __future__ import annotations
 
 import argparse
+import datetime
+import errno
+import ipaddress
 import json
+import shutil
 import sys
+import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import pipeline
+from . import pipeline, scaffold, serve
+from .config import url_path
 from .errors import BuildFailed, display_path, format_errors
 
 EXIT_CONTENT_ERRORS = 1
@@ -24,24 +32,38 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     shared.add_argument("--out", type=Path, help="output folder (default: _site/)")
     shared.add_argument("--base-url", help="publish under this path or URL, e.g. /centre/")
     shared.add_argument(
+        "--drafts", action="store_true", help="include drafts and scheduled items, marked"
+    )
+    shared.add_argument(
         "--format",
         choices=("text", "github", "json"),
         help="how errors and the summary are printed: text (default), github or json",
     )
+    shared.add_argument("--json", action="store_true", help="the same as --format json")
     shared.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     parser = argparse.ArgumentParser(
         prog="build.py",
         description="Build the documentation centre's static site.",
         parents=[shared],
     )
-    commands = parser.add_subparsers(dest="command", metavar="{build,check}")
+    commands = parser.add_subparsers(dest="command", metavar="{build,check,serve,new}")
     commands.add_parser("build", parents=[shared], help="build the site (the default)")
     commands.add_parser("check", parents=[shared], help="check all content, write nothing")
+    serving = commands.add_parser(
+        "serve", parents=[shared], help="preview with drafts, rebuilding on every change"
+    )
+    serving.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    serving.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this machine)")
+    new = commands.add_parser("new", parents=[shared], help="start a new content file")
+    new.add_argument("kind", choices=("event", "report", "document"))
+    new.add_argument("title")
     args = parser.parse_args(argv)
     defaults = {"command": "build", "content": None, "out": None, "base_url": None}
-    for name, value in {**defaults, "format": "text", "quiet": False}.items():
+    for name, value in {**defaults, "format": "text", "quiet": False, "drafts": False}.items():
         if getattr(args, name, None) is None:
             setattr(args, name, value)
+    if getattr(args, "json", False):
+        args.format = "json"
     return args
 
 
@@ -53,11 +75,16 @@ def main(argv: Sequence[str] | None = None, root: Path | None = None) -> int:
         content_dir=args.content or root / "content",
         out_dir=args.out or root / "_site",
         base_url=args.base_url,
+        drafts=args.drafts,
     )
     if not project.content_dir.is_dir():
         print(f"error: the content folder {project.content_dir} does not exist", file=sys.stderr)
         return EXIT_USAGE
     try:
+        if args.command == "new":
+            return _new(project, args.kind, args.title)
+        if args.command == "serve":
+            return _serve(project, args)
         if args.command == "check":
             site = pipeline.prepare(project)
             if not args.quiet:
@@ -65,7 +92,7 @@ def main(argv: Sequence[str] | None = None, root: Path | None = None) -> int:
                     f"Content is valid: {len(site.catalog.items)} items, {len(site.plan.pages)} pages."
                 )
             return 0
-        summary = pipeline.build(project)
+        summary = pipeline.build(project, None if args.quiet else _Progress())
     except BuildFailed as failure:
         print(format_errors(failure.errors, args.format), file=sys.stderr)
         if args.format == "text":
@@ -82,20 +109,111 @@ def main(argv: Sequence[str] | None = None, root: Path | None = None) -> int:
         return 130
     if not args.quiet:
         print(
-            _summary_line(summary, project)
+            summary_line(summary, project)
             if args.format != "json"
             else json.dumps(summary.__dict__)
         )
     return 0
 
 
-def _summary_line(summary: pipeline.BuildSummary, project: pipeline.Project) -> str:
-    items = ", ".join(
-        f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in summary.items_by_kind.items()
-    )
-    drafts = f", {summary.drafts_skipped} draft(s) skipped" if summary.drafts_skipped else ""
+def summary_line(summary: pipeline.BuildSummary, project: pipeline.Project) -> str:
+    """One line a person reads: what was built, what changed, what was left out, how long."""
+    items = ", ".join(_count(n, kind) for kind, n in summary.items_by_kind.items())
+    skipped = [
+        _count(n, what)
+        for what, n in (
+            ("draft", summary.drafts_skipped),
+            ("scheduled item", summary.scheduled_skipped),
+        )
+        if n
+    ]
+    left_out = f"; {' and '.join(skipped)} skipped" if skipped else ""
+    files = f", {_count(summary.files_copied, 'file')} copied" if summary.files_copied else ""
     where = display_path(project.out_dir, Path.cwd())
     return (
-        f"Built {items}: {summary.pages_written} pages and {summary.files_copied} files "
-        f"in {where}/{drafts}, {summary.seconds:.2f} s."
+        f"Built {items} into {where}/: {_count(summary.pages_written, 'page')} written, "
+        f"{summary.pages_unchanged} unchanged{files}{left_out}; {summary.seconds:.2f} s."
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+class _Progress:
+    """On a terminal, a build that has run for a second shows how far rendering has got."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.shown_at = 0.0
+        self.active = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.active or now - self.started < 1 or (now - self.shown_at < 0.1 < total - done):
+            return
+        self.shown_at = now
+        end = "\r\033[K" if done == total else ""
+        print(f"\rRendering pages: {done}/{total}{end}", end="", file=sys.stderr, flush=True)
+
+
+def _serve(project: pipeline.Project, args: argparse.Namespace) -> int:
+    """Preview the site with drafts and scheduled items, in a temporary folder unless --out."""
+    temporary = args.out is None
+    out_dir = Path(tempfile.mkdtemp(prefix="sitegen-preview-")) if temporary else args.out
+    preview = pipeline.Project(
+        root=project.root,
+        content_dir=project.content_dir,
+        out_dir=out_dir / "site" if temporary else out_dir,
+        base_url=args.base_url or "/",
+        drafts=True,
+    )
+    builder = pipeline.Builder(preview)
+    if not _is_loopback(args.host):
+        print(f"warning: serving on {args.host}, visible to other machines", file=sys.stderr)
+    try:
+        serve.serve(
+            preview.out_dir,
+            lambda: summary_line(builder.build(), preview),
+            [project.content_dir, project.layouts_dir, project.assets_dir, project.config_path],
+            host=args.host,
+            port=args.port,
+            base_path=url_path(preview.base_url or "/"),
+            say=lambda line: print(line, flush=True),
+        )
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        print(
+            f"error: port {args.port} is in use; pass --port N, or --port 0 for a free one",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    finally:
+        if temporary:
+            shutil.rmtree(out_dir, ignore_errors=True)
+    return 0
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _new(project: pipeline.Project, kind: str, title: str) -> int:
+    relative, text = scaffold.new_file(
+        kind, title, datetime.date.today(), pipeline.next_document_number(project)
+    )
+    path = project.content_dir / relative
+    shown = display_path(path, Path.cwd())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as file:
+            file.write(text)
+    except FileExistsError:
+        print(f"error: {shown} already exists; choose another title", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Created {shown}, a draft: fill in its fields, then delete 'draft: true' to publish.")
+    return 0

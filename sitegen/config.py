@@ -37,8 +37,13 @@ class SiteConfig:
     @property
     def base_path(self) -> str:
         """The path prefix of every internal link, always with leading and trailing '/'."""
-        path = urlsplit(self.base_url).path or "/"
-        return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+        return url_path(self.base_url)
+
+
+def url_path(base_url: str) -> str:
+    """`https://example.org/docs` -> `/docs/`; `/` stays `/`."""
+    path = urlsplit(base_url).path.strip("/")
+    return f"/{path}/" if path else "/"
 
 
 def site_config(

@@ -6,10 +6,11 @@ reads is returned as data; every problem becomes a `ContentError` naming file an
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import frontmatter
@@ -46,18 +47,34 @@ class ContentTree:
     sources: tuple[Source, ...]
     file_sizes: Mapping[str, int]
     errors: tuple[ContentError, ...]
+    digests: Mapping[str, bytes] = field(default_factory=dict)  # Markdown path -> hash of bytes
+    file_versions: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # size, mtime
 
 
-def read_content(content_dir: Path, shown_prefix: str) -> ContentTree:
-    """Read every file below `content_dir`; `shown_prefix` is how messages name that folder."""
+ParseMemo = MutableMapping[str, tuple[bytes, Source | list[ContentError]]]
+
+
+def read_content(
+    content_dir: Path, shown_prefix: str, memo: ParseMemo | None = None
+) -> ContentTree:
+    """Read every file below `content_dir`; `shown_prefix` is how messages name that folder.
+
+    `memo` maps a path to the hash of its bytes and what parsing them gave; a file whose
+    bytes are unchanged is not parsed again. It is updated in place.
+    """
+    memo = {} if memo is None else memo
     sources: list[Source] = []
     errors: list[ContentError] = []
     file_sizes: dict[str, int] = {}
+    file_versions: dict[str, tuple[int, int]] = {}
+    digests: dict[str, bytes] = {}
     for path in _walk(content_dir):
         relative = path.relative_to(content_dir).as_posix()
         shown = f"{shown_prefix}/{relative}" if shown_prefix else relative
         if path.suffix.lower() != ".md":
-            file_sizes[relative] = path.stat().st_size
+            stat = path.stat()
+            file_sizes[relative] = stat.st_size
+            file_versions[relative] = (stat.st_size, stat.st_mtime_ns)
             continue
         folder = relative.split("/", 1)[0] if "/" in relative else ""
         if folder not in FOLDERS:
@@ -68,12 +85,22 @@ def read_content(content_dir: Path, shown_prefix: str) -> ContentTree:
                 )
             )
             continue
-        result = parse_source(relative, shown, FOLDERS[folder], path.read_bytes())
+        raw = path.read_bytes()
+        digest = hashlib.blake2b(raw, digest_size=16).digest()
+        digests[relative] = digest
+        known = memo.get(relative)
+        if known is not None and known[0] == digest:
+            result = known[1]
+        else:
+            result = parse_source(relative, shown, FOLDERS[folder], raw)
+            memo[relative] = (digest, result)
         if isinstance(result, Source):
             sources.append(result)
         else:
             errors.extend(result)
-    return ContentTree(tuple(sources), file_sizes, tuple(errors))
+    for gone in memo.keys() - digests.keys():
+        del memo[gone]
+    return ContentTree(tuple(sources), file_sizes, tuple(errors), digests, file_versions)
 
 
 def _walk(root: Path) -> list[Path]:

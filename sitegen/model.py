@@ -92,6 +92,7 @@ class Item:
     summary: str = ""
     lang: str = ""
     draft: bool = False
+    scheduled: bool = False  # dated after the day of the build; shown only with --drafts
     layout: str = ""
     related: tuple[Reference, ...] = ()
     lines: Mapping[str, int] = field(default_factory=dict)  # front-matter key -> file line

@@ -6,6 +6,7 @@ once per item by `Views`, so a layout can't reach into the pipeline's state.
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import re
 from collections.abc import Mapping
@@ -13,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
+import jinja2.meta
 from markupsafe import Markup as SafeHtml
 
 from .config import SiteConfig
@@ -71,6 +73,33 @@ def layout_names(layouts_dir: Path) -> set[str]:
     return {p.stem for p in layouts_dir.glob("*.html") if not p.name.startswith("_")}
 
 
+def layout_digests(layouts_dir: Path) -> dict[str, bytes]:
+    """For each layout, a hash of its own text and of every layout it extends, includes or
+    imports, so a page is re-rendered exactly when one of the layouts it uses changes."""
+    texts = {p.name: p.read_bytes() for p in sorted(layouts_dir.glob("*.html"))}
+    parser = jinja2.Environment()
+    uses: dict[str, set[str]] = {}
+    for name, text in texts.items():
+        try:
+            found = set(jinja2.meta.find_referenced_templates(parser.parse(text.decode())))
+        except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+            found = set()  # rendering will report the mistake; the text's hash still changes
+        uses[name] = set(texts) if None in found else {n for n in found if n}
+    digests = {}
+    for name in texts:
+        closure, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current not in closure:
+                closure.add(current)
+                todo.extend(uses.get(current, ()))
+        hasher = hashlib.blake2b(digest_size=16)
+        for used in sorted(closure):
+            hasher.update(used.encode() + b"\0" + texts.get(used, b"") + b"\0")
+        digests[name] = hasher.digest()
+    return digests
+
+
 class Views:
     """Display-ready views of every item and index, computed once per build."""
 
@@ -114,6 +143,7 @@ class Views:
                 if item.lang
                 else "",
                 "draft": item.draft,
+                "scheduled": item.scheduled,
             }
         return self._briefs[key]
 
@@ -199,11 +229,11 @@ class Views:
         return [self.brief(k) for k in keys[start : start + size]]
 
 
-def render_page(env: jinja2.Environment, views: Views, page: PlannedPage) -> str:
-    """The HTML of one planned page."""
+def page_context(views: Views, page: PlannedPage) -> tuple[str, dict]:
+    """The layout of one planned page and everything it is given: all a page depends on,
+    with the layouts and the environment's globals."""
     context = {"page_url": page.url, "nav": views.nav, **_context(views, page)}
-    template = context.pop("template")
-    return env.get_template(template).render(context)
+    return context.pop("template"), context
 
 
 def _context(views: Views, page: PlannedPage) -> dict:

@@ -1,8 +1,11 @@
 """The only code that writes the output folder, and it writes all or nothing.
 
-A build goes into a sibling staging folder; only when every file is written is the old
-output swapped out and the new one swapped in. A failed build leaves the last good site
-as it was, and files of removed content vanish with the old folder.
+A first build goes into a sibling staging folder; only when every file is written is the
+old output swapped out and the new one swapped in (`StagedOutput`). A rebuild that knows
+what the folder holds stages only the files that changed and then moves them into place
+one by one (`PatchOutput`), so a server reading the folder never sees a half-written file.
+Either way a failed build leaves the last good site as it was, and a file whose bytes did
+not change is not rewritten: it keeps its modification time, and syncing deploys skip it.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Collection
 from pathlib import Path, PurePosixPath
 
 
@@ -17,8 +21,22 @@ class UnsafePath(ValueError):
     """An output path that would land outside the output folder."""
 
 
-class StagedOutput:
-    """Write into a staging folder; `commit()` swaps it in, `discard()` throws it away."""
+def _parts(relative: str) -> tuple[str, ...]:
+    path = PurePosixPath(relative)
+    if not path.parts or path.is_absolute() or ".." in path.parts or "\\" in relative:
+        raise UnsafePath(f"refusing to write {relative!r} outside the output folder")
+    return path.parts
+
+
+def _same_bytes(path: Path, content: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(content) and path.read_bytes() == content
+    except OSError:
+        return False
+
+
+class _Output:
+    """What both writers share: a staging folder beside the output and two counters."""
 
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir.resolve()
@@ -26,13 +44,11 @@ class StagedOutput:
         self.stage = Path(
             tempfile.mkdtemp(prefix=f".{self.out_dir.name}.building-", dir=self.out_dir.parent)
         )
-        self.written = 0
+        self.written = 0  # files whose bytes are new
+        self.unchanged = 0  # files left as they were
 
-    def _target(self, relative: str) -> Path:
-        parts = PurePosixPath(relative).parts
-        if not parts or PurePosixPath(relative).is_absolute() or ".." in parts:
-            raise UnsafePath(f"refusing to write {relative!r} outside the output folder")
-        target = self.stage.joinpath(*parts)
+    def _staged(self, relative: str) -> Path:
+        target = self.stage.joinpath(*_parts(relative))
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
@@ -40,12 +56,30 @@ class StagedOutput:
         self.write_bytes(relative, text.encode("utf-8"))
 
     def write_bytes(self, relative: str, content: bytes) -> None:
-        self._target(relative).write_bytes(content)
-        self.written += 1
+        raise NotImplementedError
 
     def copy_file(self, source: Path, relative: str) -> None:
-        shutil.copyfile(source, self._target(relative))
-        self.written += 1
+        self.write_bytes(relative, source.read_bytes())
+
+    def discard(self) -> None:
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+
+class StagedOutput(_Output):
+    """Write a whole site into a staging folder; `commit()` swaps it in."""
+
+    def write_bytes(self, relative: str, content: bytes) -> None:
+        target = self._staged(relative)
+        previous = self.out_dir.joinpath(*_parts(relative))
+        if _same_bytes(previous, content):
+            try:
+                os.link(previous, target)  # the same file, modification time and all
+            except OSError:
+                shutil.copy2(previous, target)
+            self.unchanged += 1
+        else:
+            target.write_bytes(content)
+            self.written += 1
 
     def commit(self) -> None:
         """Swap the staged site in. The old one is renamed aside first, then removed."""
@@ -60,5 +94,51 @@ class StagedOutput:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 
-    def discard(self) -> None:
-        shutil.rmtree(self.stage, ignore_errors=True)
+
+class PatchOutput(_Output):
+    """Update a folder whose files are known: `previous` lists what the last build wrote.
+
+    Files are staged first; `commit()` moves each into place and removes the files of the
+    previous build that this one did not write or keep.
+    """
+
+    def __init__(self, out_dir: Path, previous: Collection[str]):
+        super().__init__(out_dir)
+        self.previous = set(previous)
+        self.current: set[str] = set()
+        self._moves: list[str] = []
+
+    def write_bytes(self, relative: str, content: bytes) -> None:
+        self.current.add(relative)
+        if _same_bytes(self.out_dir.joinpath(*_parts(relative)), content):
+            self.unchanged += 1
+            return
+        self._staged(relative).write_bytes(content)
+        self._moves.append(relative)
+        self.written += 1
+
+    def keep(self, relative: str) -> None:
+        """The file from the last build is still right."""
+        _parts(relative)
+        self.current.add(relative)
+        self.unchanged += 1
+
+    def commit(self) -> None:
+        for relative in self._moves:
+            target = self.out_dir.joinpath(*_parts(relative))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.stage.joinpath(*_parts(relative)), target)
+        for relative in sorted(self.previous - self.current):
+            target = self.out_dir.joinpath(*_parts(relative))
+            target.unlink(missing_ok=True)
+            _remove_empty_parents(target.parent, self.out_dir)
+        self.discard()
+
+
+def _remove_empty_parents(folder: Path, root: Path) -> None:
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return  # not empty
+        folder = folder.parent

@@ -239,7 +239,7 @@ def test_drafts_are_left_out(site):
     site.write("events/secret.md", event(title="Not yet", extra="draft: true\n"))
     run = site.run("build")
     assert run.code == 0
-    assert "1 draft(s) skipped" in run.out
+    assert "; 1 draft skipped;" in run.out
     assert not (site.out / "events/secret").exists()
     assert "Not yet" not in site.page("events")
 
@@ -272,8 +272,9 @@ def test_templates_escape_content(site):
 def test_summary_line_counts_items_and_pages(site):
     small_site(site)
     run = site.run("build")
-    assert re.match(
-        r"Built 1 event, 0 reports, 2 documents, 1 page: \d+ pages and 1 files in out/, [\d.]+ s\.",
+    assert re.fullmatch(
+        r"Built 1 event, 0 reports, 2 documents, 1 page into out/: (\d+) pages written, "
+        r"0 unchanged, 1 file copied; [\d.]+ s\.\n",
         run.out,
     )
     assert site.run("build", "-q").out == ""

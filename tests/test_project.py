@@ -72,7 +72,7 @@ def test_build_py_runs_as_a_script():
         [sys.executable, "build.py", "--help"], cwd=REPO, capture_output=True, text=True
     )
     assert result.returncode == 0
-    assert re.search(r"\{build,check\}", result.stdout)
+    assert re.search(r"\{build,check,serve,new\}", result.stdout)
 
 
 def test_importlib_of_package_has_version():

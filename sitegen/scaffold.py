@@ -1,0 +1,34 @@
+"""The text of a new content file: every field of its type, the optional ones commented out
+with what they mean, so an editor fills in a form instead of remembering a schema."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+from .model import LIST_FOLDERS
+from .schema import fields_for
+from .text import slugify
+
+
+def new_file(kind: str, title: str, today: datetime.date, next_number: int) -> tuple[str, str]:
+    """The content path and text of a new event, report or document titled `title`."""
+    slug = slugify(title) or "untitled"
+    name = str(next_number) if kind == "document" else slug
+    path = f"{LIST_FOLDERS[kind]}/{name}.md"
+    filled = {
+        "title": json.dumps(title, ensure_ascii=False),  # a YAML-safe quoted string
+        "date": today.isoformat(),
+        "number": str(next_number),
+    }
+    lines = ["---"]
+    for key, field in fields_for(kind).items():
+        lines.append(f"# {key}: {field.help}")
+        if key in filled:
+            lines.append(f"{key}: {filled[key]}")
+        elif key == "draft":
+            lines.append("draft: true  # delete this line to publish")
+        else:
+            lines.append(f"# {key}: {field.example}")
+    lines += ["---", "", "Write the text here, in Markdown.", ""]
+    return path, "\n".join(lines)
