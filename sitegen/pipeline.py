@@ -62,7 +62,8 @@ class Site:
 @dataclass(frozen=True)
 class BuildSummary:
     items_by_kind: Mapping[str, int]
-    pages_written: int
+    pages_rendered: int  # pages whose context or layouts changed since the last build
+    pages_written: int  # of those, pages whose bytes changed
     pages_unchanged: int
     files_copied: int
     drafts_skipped: int
@@ -83,6 +84,8 @@ class Memo:
     page_prints: dict[str, bytes] = field(default_factory=dict)  # output path -> fingerprint
     copies: dict[str, tuple] = field(default_factory=dict)  # output path -> source version
     outputs: frozenset[str] | None = None  # every file the last build left in the output
+    layout_references: dict[bytes, set[str]] = field(default_factory=dict)
+    environment: tuple[object, jinja2.Environment] | None = None  # (what made it, it)
 
 
 def prepare(
@@ -212,10 +215,14 @@ class Builder:
         timings: dict[str, float] = {}
         project, memo = self.project, self.memo
         site = prepare(project, memo, timings, self.today)
-        env = render.make_environment(project.layouts_dir, site.config, site.plan)
         views = render.Views(site.catalog, site.markups, site.plan, site.config)
-        layout_prints = render.layout_digests(project.layouts_dir)
+        layout_prints = render.layout_digests(project.layouts_dir, memo.layout_references)
         shared = repr((site.config, sorted(site.plan.asset_urls.items()))).encode()
+        env_inputs = (shared, sorted(layout_prints.items()))
+        if memo.environment is None or memo.environment[0] != env_inputs:
+            env = render.make_environment(project.layouts_dir, site.config, site.plan)
+            memo.environment = (env_inputs, env)  # compiled layouts are kept with it
+        env = memo.environment[1]
         known = memo.outputs is not None and project.out_dir.is_dir()
         output = (
             write.PatchOutput(project.out_dir, memo.outputs or ())
@@ -224,6 +231,7 @@ class Builder:
         )
         prints: dict[str, bytes] = {}
         copies: dict[str, tuple] = {}
+        rendered = 0
         try:
             with _timed(timings, "render"):
                 total = len(site.plan.pages)
@@ -235,6 +243,7 @@ class Builder:
                         output.keep(path)
                     else:
                         output.write_text(path, _render(env, template, context, page, project))
+                        rendered += 1
                     if progress:
                         progress(done, total)
             pages_written, pages_unchanged = output.written, output.unchanged
@@ -259,6 +268,7 @@ class Builder:
         held = Counter(site.held.values())
         return BuildSummary(
             items_by_kind={kind: counts[kind] for kind in KINDS},
+            pages_rendered=rendered,
             pages_written=pages_written,
             pages_unchanged=pages_unchanged,
             files_copied=output.written - pages_written,

@@ -73,18 +73,21 @@ def layout_names(layouts_dir: Path) -> set[str]:
     return {p.stem for p in layouts_dir.glob("*.html") if not p.name.startswith("_")}
 
 
-def layout_digests(layouts_dir: Path) -> dict[str, bytes]:
+def layout_digests(layouts_dir: Path, references: dict[bytes, set[str]]) -> dict[str, bytes]:
     """For each layout, a hash of its own text and of every layout it extends, includes or
-    imports, so a page is re-rendered exactly when one of the layouts it uses changes."""
+    imports, so a page is re-rendered exactly when one of the layouts it uses changes.
+
+    `references` remembers which layouts a text refers to, by the text's hash; parsing
+    every layout on every rebuild would cost more than the rebuild.
+    """
     texts = {p.name: p.read_bytes() for p in sorted(layouts_dir.glob("*.html"))}
-    parser = jinja2.Environment()
     uses: dict[str, set[str]] = {}
     for name, text in texts.items():
-        try:
-            found = set(jinja2.meta.find_referenced_templates(parser.parse(text.decode())))
-        except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
-            found = set()  # rendering will report the mistake; the text's hash still changes
-        uses[name] = set(texts) if None in found else {n for n in found if n}
+        text_hash = hashlib.blake2b(text, digest_size=16).digest()
+        if text_hash not in references:
+            references[text_hash] = _referenced_layouts(text)
+        found = references[text_hash]
+        uses[name] = set(texts) if "*" in found else found
     digests = {}
     for name in texts:
         closure, todo = set(), [name]
@@ -98,6 +101,15 @@ def layout_digests(layouts_dir: Path) -> dict[str, bytes]:
             hasher.update(used.encode() + b"\0" + texts.get(used, b"") + b"\0")
         digests[name] = hasher.digest()
     return digests
+
+
+def _referenced_layouts(text: bytes) -> set[str]:
+    """Names a layout extends, includes or imports; '*' when a name is computed at run time."""
+    try:
+        found = jinja2.meta.find_referenced_templates(jinja2.Environment().parse(text.decode()))
+        return {name or "*" for name in found}
+    except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+        return set()  # rendering will report the mistake; the text's hash still changes
 
 
 class Views:

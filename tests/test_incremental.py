@@ -1,0 +1,177 @@
+"""A rebuild after any sequence of edits gives the same bytes as a clean build, and does
+only the work the edit calls for."""
+
+from __future__ import annotations
+
+import datetime
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen.errors import BuildFailed
+from sitegen.pipeline import Builder, Project
+
+from .conftest import REPO
+
+TODAY = datetime.date(2026, 6, 15)
+TAGS = ["trafficking", "inimkaubandus", "prekyba žmonėmis", "Baltic Sea", "торговля людьми"]
+
+
+def make_project(tmp_path: Path, drafts: bool = False) -> Project:
+    root = tmp_path / "project"
+    for folder in ("layouts", "assets"):
+        shutil.copytree(REPO / folder, root / folder)
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    content = root / "content"
+    write(content, "pages/programme.md", "Programme", "2015", "menu: 1\n")
+    write(content, "events/forum.md", "Forum", "2014-05-20", "reports: [reports/r0]\n")
+    write(
+        content, "reports/r0.md", "Report zero", "2014-06", "files: [{path: f.pdf, label: PDF}]\n"
+    )
+    (content / "reports/f.pdf").write_bytes(b"%PDF-1.4 zero")
+    for n in range(1, 8):
+        write(content, f"documents/{n}.md", f"Study {n}", f"{2008 + n}", f"number: {n}\n")
+    return Project(root=root, content_dir=content, out_dir=tmp_path / "incremental", drafts=drafts)
+
+
+def write(content: Path, relative: str, title: str, date: str, extra: str = "", body: str = ""):
+    path = content / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tags = random.Random(relative).sample(TAGS, 2)
+    path.write_text(
+        f"---\ntitle: {title}\ndate: {date}\ntags: [{', '.join(tags)}]\n{extra}---\n"
+        f"{body or 'First paragraph of ' + title + '.'}\n\n## Part\n\nMore text.\n",
+        encoding="utf-8",
+    )
+
+
+def edit(project: Project, rng: random.Random, step: int) -> str:
+    """One random change an editor might make; returns what it did, for failure messages."""
+    content = project.content_dir
+    documents = sorted(content.glob("documents/*.md"))
+    target = rng.choice(documents)
+    text = target.read_text(encoding="utf-8")
+    choice = rng.randrange(12)
+    if choice == 0:
+        target.write_text(text.replace("More text.", f"More text, edit {step}."), encoding="utf-8")
+    elif choice == 1:
+        target.write_text(text.replace("title: ", "title: Revised "), encoding="utf-8")
+    elif choice == 2:
+        tags = ", ".join(rng.sample(TAGS, rng.randrange(0, 4)))
+        lines = [
+            f"tags: [{tags}]" if line.startswith("tags:") else line for line in text.split("\n")
+        ]
+        target.write_text("\n".join(lines), encoding="utf-8")
+    elif choice == 3:
+        year = rng.choice(["2003", "2019-02", "2027", "2026-06-16", "2026-06-15"])
+        lines = [f"date: {year}" if line.startswith("date:") else line for line in text.split("\n")]
+        target.write_text("\n".join(lines), encoding="utf-8")
+    elif choice == 4:
+        flipped = text.replace("---\ntitle", "---\ndraft: true\ntitle", 1)
+        target.write_text(text.replace("draft: true\n", "") if "draft:" in text else flipped)
+    elif choice == 5:
+        number = 100 + step
+        write(content, f"documents/{number}.md", f"New study {step}", "2012", f"number: {number}\n")
+    elif choice == 6 and len(documents) > 2:
+        target.unlink()
+    elif choice == 7:
+        target.rename(target.with_name(f"renamed-{step}.md"))
+    elif choice == 8:
+        other = rng.choice(documents).read_text(encoding="utf-8").split("number: ")[1].split()[0]
+        target.write_text(text.replace("---\ntitle", f"---\nrelated: [{other}]\ntitle", 1))
+    elif choice == 9:
+        (content / "reports/f.pdf").write_bytes(b"%PDF-1.4 " + str(step).encode() * 50)
+    elif choice == 10:
+        layout = project.layouts_dir / rng.choice(["document.html", "_macros.html", "tag.html"])
+        layout.write_text(layout.read_text() + f"{{# edit {step} #}}x\n", encoding="utf-8")
+    else:
+        config = project.config_path
+        size = rng.choice([2, 3, 20])
+        config.write_text(
+            "\n".join(
+                f"page_size: {size}" if line.startswith("page_size:") else line
+                for line in config.read_text(encoding="utf-8").split("\n")
+            ),
+            encoding="utf-8",
+        )
+    return f"step {step}: change {choice} on {target.name}"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def clean_build(project: Project, tmp_path: Path) -> dict[str, bytes] | tuple:
+    out = tmp_path / "clean"
+    shutil.rmtree(out, ignore_errors=True)
+    clean = Project(project.root, project.content_dir, out, drafts=project.drafts)
+    try:
+        Builder(clean, today=TODAY).build()
+    except BuildFailed as failure:
+        return failure.errors
+    return tree(out)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_rebuilds_after_random_edits_equal_a_clean_build(tmp_path, seed):
+    project = make_project(tmp_path, drafts=seed % 2 == 1)
+    builder = Builder(project, today=TODAY)
+    builder.build()
+    rng = random.Random(seed)
+    history = []
+    for step in range(20):
+        history.append(edit(project, rng, step))
+        try:
+            builder.build()
+            incremental = tree(project.out_dir)
+        except BuildFailed as failure:
+            incremental = failure.errors
+        expected = clean_build(project, tmp_path)
+        assert incremental == expected, "\n".join(history)
+    assert any(p.suffix == ".pdf" for p in project.out_dir.rglob("*"))
+
+
+def test_editing_one_body_renders_one_page_and_keeps_other_files_untouched(tmp_path):
+    project = make_project(tmp_path)
+    builder = Builder(project, today=TODAY)
+    first = builder.build()
+    home = project.out_dir / "index.html"
+    before = home.stat().st_mtime_ns
+    path = project.content_dir / "documents/3.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("---\ntitle", "---\nsummary: Fixed.\ntitle", 1), encoding="utf-8")
+    builder.build()  # the summary shows on lists, tags and years
+    path.write_text(path.read_text(encoding="utf-8").replace("More text.", "Other text."))
+    summary = builder.build()
+    assert summary.pages_rendered == 1
+    assert summary.pages_written == 1
+    assert summary.pages_unchanged == first.pages_written - 1
+    assert "Other text." in (project.out_dir / "documents/3/index.html").read_text()
+    assert home.stat().st_mtime_ns == before
+
+
+def test_editing_a_partial_renders_the_pages_that_use_it(tmp_path):
+    project = make_project(tmp_path)
+    builder = Builder(project, today=TODAY)
+    first = builder.build()
+    layout = project.layouts_dir / "document.html"
+    layout.write_text(layout.read_text() + "\n", encoding="utf-8")
+    assert builder.build().pages_rendered == 7  # the seven documents' pages only
+    partial = project.layouts_dir / "base.html"
+    partial.write_text(partial.read_text() + "\n", encoding="utf-8")
+    assert builder.build().pages_rendered == first.pages_rendered
+
+
+def test_a_deleted_item_loses_its_page_and_its_folder(tmp_path):
+    project = make_project(tmp_path)
+    builder = Builder(project, today=TODAY)
+    builder.build()
+    (project.content_dir / "reports/r0.md").unlink()
+    write(project.content_dir, "events/forum.md", "Forum", "2014-05-20")
+    builder.build()
+    assert not (project.out_dir / "reports/r0").exists()
+    assert tree(project.out_dir) == clean_build(project, tmp_path)
