@@ -23,12 +23,11 @@ def new_file(kind: str, title: str, today: datetime.date, next_number: int) -> t
     }
     lines = ["---"]
     for key, field in fields_for(kind).items():
-        lines.append(f"# {key}: {field.help}")
         if key in filled:
-            lines.append(f"{key}: {filled[key]}")
+            lines.append(f"{key}: {filled[key]}  # {field.help}")
         elif key == "draft":
             lines.append("draft: true  # delete this line to publish")
         else:
-            lines.append(f"# {key}: {field.example}")
+            lines.append(f"# {key}: {field.example}  # {field.help}")
     lines += ["---", "", "Write the text here, in Markdown.", ""]
     return path, "\n".join(lines)

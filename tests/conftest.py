@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,3 +75,14 @@ def document(number: int, title: str = "A study", date: str = "2010", extra: str
     return (
         f"---\ntitle: {title}\nnumber: {number}\ndate: {date}\n{extra}---\nSummary of the study.\n"
     )
+
+
+def copy_project(root: Path) -> Path:
+    """A project of its own (layouts, assets, site.yaml, build.py) with an empty content
+    folder, so a test may edit layouts and settings without touching the repository."""
+    for folder in ("layouts", "assets"):
+        shutil.copytree(REPO / folder, root / folder)
+    for name in ("site.yaml", "build.py"):
+        shutil.copy(REPO / name, root / name)
+    (root / "content").mkdir()
+    return root

@@ -13,17 +13,14 @@ import pytest
 from sitegen.errors import BuildFailed
 from sitegen.pipeline import Builder, Project
 
-from .conftest import REPO
+from .conftest import copy_project
 
 TODAY = datetime.date(2026, 6, 15)
 TAGS = ["trafficking", "inimkaubandus", "prekyba žmonėmis", "Baltic Sea", "торговля людьми"]
 
 
 def make_project(tmp_path: Path, drafts: bool = False) -> Project:
-    root = tmp_path / "project"
-    for folder in ("layouts", "assets"):
-        shutil.copytree(REPO / folder, root / folder)
-    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    root = copy_project(tmp_path / "project")
     content = root / "content"
     write(content, "pages/programme.md", "Programme", "2015", "menu: 1\n")
     write(content, "events/forum.md", "Forum", "2014-05-20", "reports: [reports/r0]\n")

@@ -1,0 +1,88 @@
+"""`new`, drafts and scheduled items, and the summary a build prints."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+
+import yaml
+
+from sitegen.schema import fields_for
+
+from .conftest import document, event
+
+TODAY = datetime.date.today()
+
+
+def test_new_event_has_every_field_todays_date_and_builds_as_a_draft(site):
+    run = site.run("new", "event", "Expert forum: Protection of Victims")
+    assert run.code == 0, run.err
+    path = site.content / "events/expert-forum-protection-of-victims.md"
+    assert f"Created {path.relative_to(site.content.parent).as_posix()}" in run.out
+    text = path.read_text(encoding="utf-8")
+    front = text.split("---\n")[1]
+    for name in fields_for("event"):
+        assert re.search(rf"^(# )?{name}: ", front, re.M), name
+    values = yaml.safe_load(front)
+    assert values == {"title": "Expert forum: Protection of Victims", "date": TODAY, "draft": True}
+    assert site.run("check").code == 0
+    assert "1 draft skipped" in site.run("build").out
+    assert site.run("build", "--drafts").code == 0
+    assert "Expert forum: Protection of Victims" in site.page(
+        "events/expert-forum-protection-of-victims"
+    )
+
+
+def test_new_document_takes_the_next_free_number(site):
+    site.write("documents/2427.md", document(2427))
+    site.write("documents/2500.md", document(2500, extra="draft: true\n"))
+    assert site.run("new", "document", "Ny rapport om menneskehandel").code == 0
+    text = (site.content / "documents/2501.md").read_text(encoding="utf-8")
+    assert "\nnumber: 2501  #" in text and "\n# doc_types: " in text
+
+
+def test_new_refuses_to_overwrite(site):
+    assert site.run("new", "report", "Annual report").code == 0
+    path = site.content / "reports/annual-report.md"
+    path.write_text("edited by hand", encoding="utf-8")
+    run = site.run("new", "report", "Annual report")
+    assert run.code == 2 and "already exists" in run.err
+    assert path.read_text(encoding="utf-8") == "edited by hand"
+
+
+def test_items_dated_in_the_future_are_scheduled_except_events(site):
+    site.write("documents/1.md", document(1, "Published study"))
+    site.write("documents/2.md", document(2, "Coming study", date="2999-01"))
+    site.write("events/conference.md", event("Upcoming conference", date="2999-05-20"))
+    run = site.run("build")
+    assert "; 1 scheduled item skipped;" in run.out
+    assert not (site.out / "documents/2").exists()
+    assert "Upcoming conference" in site.page("events")
+    assert site.run("build", "--drafts").code == 0
+    assert '<strong class="status">Scheduled</strong>' in site.page("documents/2")
+    assert '<strong class="status">Scheduled</strong>' in site.page("documents")
+
+
+def test_json_summary_is_for_machines(site):
+    site.write("documents/1.md", document(1))
+    site.write("documents/2.md", document(2, extra="draft: true\n"))
+    run = site.run("build", "--json")
+    summary = json.loads(run.out)
+    assert summary["items_by_kind"] == {"event": 0, "report": 0, "document": 1, "page": 1}
+    assert summary["drafts_skipped"] == 1
+    assert summary["pages_written"] + summary["pages_unchanged"] > 5
+    again = json.loads(site.run("build", "--json").out)
+    assert again["pages_written"] == 0
+    assert again["pages_unchanged"] == summary["pages_written"] + summary["pages_unchanged"]
+
+
+def test_unchanged_pages_keep_their_modification_time(site):
+    site.write("documents/1.md", document(1, extra="summary: Shown on lists.\n"))
+    site.run("build")
+    home = site.out / "index.html"
+    before = home.stat().st_mtime_ns
+    text = document(1, extra="summary: Shown on lists.\n")
+    site.write("documents/1.md", text.replace("Summary of the study.", "New text."))
+    assert "1 page written" in site.run("build").out
+    assert home.stat().st_mtime_ns == before
