@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: build check test lint clean
+.PHONY: build check serve test lint clean
 
 build: $(VENV)/.installed
 	$(BIN)/python build.py
@@ -11,14 +11,17 @@ build: $(VENV)/.installed
 check: $(VENV)/.installed
 	$(BIN)/python build.py check
 
+serve: $(VENV)/.installed
+	$(BIN)/python build.py serve
+
 test: $(VENV)/.installed-test
-	$(BIN)/ruff check sitegen tests build.py scripts
-	$(BIN)/ruff format --check sitegen tests build.py scripts
+	$(BIN)/ruff check sitegen tests build.py scripts benchmarks
+	$(BIN)/ruff format --check sitegen tests build.py scripts benchmarks
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check --fix sitegen tests build.py scripts
-	$(BIN)/ruff format sitegen tests build.py scripts
+	$(BIN)/ruff check --fix sitegen tests build.py scripts benchmarks
+	$(BIN)/ruff format sitegen tests build.py scripts benchmarks
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

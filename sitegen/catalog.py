@@ -5,6 +5,7 @@ once: duplicate document numbers, references to nothing, tags that would share a
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping
 
@@ -17,10 +18,14 @@ SIMILAR_LIMIT = 5
 
 
 def build_catalog(
-    items: Iterable[Item], unpublished: Collection[str], config: SiteConfig
+    items: Iterable[Item],
+    unpublished: Collection[str],
+    config: SiteConfig,
+    similar_memo: dict | None = None,
 ) -> tuple[Catalog, list[ContentError]]:
     """Index the published `items`. References to `unpublished` keys or numbers (drafts,
-    files with errors of their own) are left out, not reported again."""
+    files with errors of their own) are left out, not reported again. `similar_memo`, if
+    given, lets a rebuild skip the similar-items step when its inputs are unchanged."""
     errors: list[ContentError] = []
     ordered = sorted(items, key=lambda item: item.sort_key)
     number_to_key = _document_numbers(ordered, errors)
@@ -48,7 +53,7 @@ def build_catalog(
         doc_types=doc_types,
         years=_years(ordered),
         related=related,
-        similar=_similar(ordered, related),
+        similar=_similar(ordered, related, similar_memo),
         reports_of_event=reports_of_event,
         events_of_report=_reverse(reports_of_event, ordered),
         tag_slug=tag_slug,
@@ -222,28 +227,37 @@ def _years(ordered: list[Item]) -> dict[int, tuple[str, ...]]:
 
 
 def _similar(
-    ordered: list[Item], related: Mapping[str, tuple[str, ...]]
+    ordered: list[Item], related: Mapping[str, tuple[str, ...]], memo: dict | None
 ) -> dict[str, tuple[str, ...]]:
-    """Up to five other items sharing the most tags (rarer tags weigh more), newest first on ties."""
+    """Up to five other items sharing the most tags (rarer tags weigh more), newest first on
+    ties. Pages are never suggested. `memo` keeps the last answer by its inputs: most edits
+    change neither tags, dates nor related items."""
+    inputs = repr([(item.key, item.kind, item.tags) for item in ordered] + sorted(related.items()))
+    if memo is not None and memo.get("inputs") == inputs:
+        return memo["similar"]
+    term_sets = [{term_key(tag) for tag in item.tags} for item in ordered]
     postings: dict[str, list[int]] = defaultdict(list)
-    for position, item in enumerate(ordered):
-        for term in {term_key(tag) for tag in item.tags}:
-            postings[term].append(position)
+    for position, (item, terms) in enumerate(zip(ordered, term_sets, strict=True)):
+        if item.kind != "page":
+            for term in terms:
+                postings[term].append(position)
     similar: dict[str, tuple[str, ...]] = {}
     for position, item in enumerate(ordered):
-        scores: Counter = Counter()
-        for term in {term_key(tag) for tag in item.tags}:
-            weight = 1.0 / len(postings[term])
+        scores: defaultdict[int, float] = defaultdict(float)
+        for term in term_sets[position]:
+            weight = 1.0 + 1.0 / len(postings[term]) if postings[term] else 0.0
             for other in postings[term]:
-                scores[other] += 1.0 + weight
-        excluded = {position}
-        chosen = []
+                scores[other] += weight
         known = set(related.get(item.key, ()))
-        for other, _ in sorted(scores.items(), key=lambda pair: (-pair[1], pair[0])):
-            if other in excluded or ordered[other].key in known or ordered[other].kind == "page":
-                continue
-            chosen.append(ordered[other].key)
-            if len(chosen) == SIMILAR_LIMIT:
-                break
-        similar[item.key] = tuple(chosen)
+        best = heapq.nsmallest(
+            SIMILAR_LIMIT + len(known) + 1, scores.items(), key=lambda pair: (-pair[1], pair[0])
+        )
+        chosen = [
+            ordered[other].key
+            for other, _ in best
+            if other != position and ordered[other].key not in known
+        ]
+        similar[item.key] = tuple(chosen[:SIMILAR_LIMIT])
+    if memo is not None:
+        memo.update(inputs=inputs, similar=similar)
     return similar

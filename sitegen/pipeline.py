@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
+import pickle
 import time
 import traceback
 from collections import Counter
@@ -85,6 +87,7 @@ class Memo:
     copies: dict[str, tuple] = field(default_factory=dict)  # output path -> source version
     outputs: frozenset[str] | None = None  # every file the last build left in the output
     layout_references: dict[bytes, set[str]] = field(default_factory=dict)
+    similar: dict = field(default_factory=dict)  # the catalog's similar items, by inputs
     environment: tuple[object, jinja2.Environment] | None = None  # (what made it, it)
 
 
@@ -128,7 +131,7 @@ def prepare(
         markups = _markups(shown_items, memo)
     with _timed(timings, "catalog"):
         site_catalog, catalog_errors = catalog.build_catalog(
-            shown_items, {*held_refs, *invalid}, site_config
+            shown_items, {*held_refs, *invalid}, site_config, memo.similar
         )
     with _timed(timings, "plan"):
         site_plan, plan_errors = plan.plan_site(
@@ -303,7 +306,11 @@ def _fingerprint(shared: bytes, layout: bytes | None, context: dict) -> bytes:
     the settings and asset names the environment's globals read."""
     hasher = hashlib.blake2b(shared, digest_size=16)
     hasher.update(layout or b"missing")
-    hasher.update(repr(context).encode())
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # no memo: equal contexts give equal bytes, however objects are shared
+    pickler.dump(context)
+    hasher.update(buffer.getbuffer())
     return hasher.digest()
 
 

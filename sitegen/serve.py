@@ -25,7 +25,7 @@ from watchdog.observers import Observer
 from .errors import BuildFailed, ContentError
 
 EVENTS_PATH = "/__sitegen/events"
-QUIET_SECONDS = 0.08  # a burst of file events ends after this long without another
+QUIET_SECONDS = 0.05  # a burst of file events ends after this long without another
 LONGEST_BURST = 2.0  # rebuild at the latest this long after the first event of a burst
 KEEPALIVE_SECONDS = 15.0
 _TEXT_TYPES = {".html", ".css", ".js", ".json", ".xml", ".txt", ".svg", ".csv", ".bib", ".ris"}
@@ -198,6 +198,7 @@ class _Debouncer(FileSystemEventHandler):
     def __init__(self, relevant: Callable[[str], bool], rebuild: Callable[[], None]):
         self.relevant, self.rebuild = relevant, rebuild
         self.changed = threading.Event()
+        self.last_event = 0.0
         self.stopping = False
         self.thread = threading.Thread(target=self._loop, name="rebuild", daemon=True)
 
@@ -206,6 +207,7 @@ class _Debouncer(FileSystemEventHandler):
             return
         paths = [event.src_path, getattr(event, "dest_path", "")]
         if any(path and self.relevant(str(path)) for path in paths):
+            self.last_event = time.monotonic()
             self.changed.set()
 
     def _loop(self) -> None:
@@ -213,11 +215,11 @@ class _Debouncer(FileSystemEventHandler):
             if not self.changed.wait(0.5):
                 continue
             first = time.monotonic()
-            while True:
-                self.changed.clear()
-                time.sleep(QUIET_SECONDS)
-                if not self.changed.is_set() or time.monotonic() - first > LONGEST_BURST:
+            while (quiet := time.monotonic() - self.last_event) < QUIET_SECONDS:
+                if time.monotonic() - first > LONGEST_BURST:
                     break
+                time.sleep(QUIET_SECONDS - quiet)
+            self.changed.clear()
             if not self.stopping:
                 self.rebuild()
 

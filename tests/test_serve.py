@@ -237,3 +237,17 @@ def test_the_server_binds_to_loopback_only(server):
         pytest.skip("this machine has no address but loopback to try")
     with pytest.raises(OSError):
         socket.create_connection((address, server.port), timeout=2)
+
+
+def test_a_burst_of_changes_is_one_rebuild(server):
+    """A `git checkout` writes many files at once; the server rebuilds once or twice, not
+    once per file."""
+    server.until("/", lambda s, b: s == 200)
+    time.sleep(0.3)
+    before = sum(line.startswith("Built") for line in server.output)
+    for n in range(40):
+        server.write(f"documents/{100 + n}.md", document(100 + n, f"Burst {n}"))
+    server.until("/documents/139/", lambda s, b: s == 200)
+    time.sleep(0.5)
+    rebuilds = sum(line.startswith("Built") for line in server.output) - before
+    assert 1 <= rebuilds <= 3, server.output[-5:]
