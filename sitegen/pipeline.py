@@ -1,7 +1,8 @@
-"""The build, as one function that runs the stages in order.
+"""The build: the stages run in order, and what a build remembers for the next one.
 
 Only this module knows the order of the stages. It collects every content error before
-giving up, and writes nothing unless the whole site rendered.
+giving up, and writes nothing unless the whole site rendered. It owns the memo that lets a
+`Builder` redo only what changed; the stages stay pure functions of their arguments.
 """
 
 from __future__ import annotations

@@ -160,7 +160,10 @@ def _content_link_errors(
                 continue
             line = _line_of(item, href)
             if target_key in drafts:
-                problem = f"links to {href}, which is a draft; publish it first or remove the link"
+                problem = (
+                    f"links to {href}, which is not published yet (a draft, or dated in the "
+                    "future); publish it first or remove the link"
+                )
             else:
                 hint = did_you_mean(target_key, list(item_urls))
                 problem = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import mimetypes
+import signal
 import sys
 import threading
 import time
@@ -243,6 +244,10 @@ def watch_filter(watched: Sequence[Path], out_dir: Path) -> Callable[[str], bool
     return relevant
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(
     out_dir: Path,
     rebuild: Callable[[], str],
@@ -286,6 +291,7 @@ def serve(
     shown_host = f"[{host}]" if ":" in host else host
     say(f"Serving http://{shown_host}:{server.server_address[1]}{base_path} (Ctrl-C to stop)")
     sys.stdout.flush()
+    signal.signal(signal.SIGTERM, _stop)  # a process manager's stop is a Ctrl-C too
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:

@@ -64,6 +64,15 @@ def test_items_dated_in_the_future_are_scheduled_except_events(site):
     assert '<strong class="status">Scheduled</strong>' in site.page("documents")
 
 
+def test_a_link_to_a_scheduled_item_says_why_it_would_break(site):
+    site.write("documents/2.md", document(2, "Coming study", date="2999-01"))
+    site.write("events/forum.md", event(body="See [the study](../documents/2.md)."))
+    run = site.run("check")
+    assert run.code == 1
+    assert "events/forum.md:5: body: links to ../documents/2.md, which is not published" in run.err
+    assert site.run("check", "--drafts").code == 0
+
+
 def test_json_summary_is_for_machines(site):
     site.write("documents/1.md", document(1))
     site.write("documents/2.md", document(2, extra="draft: true\n"))

@@ -212,12 +212,13 @@ def test_folders_redirect_to_their_slash_and_files_have_their_types(server):
     assert status == 200 and headers["Content-Type"] == "text/css; charset=utf-8"
 
 
-def test_ctrl_c_stops_the_server_cleanly(tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_stops_the_server_cleanly(tmp_path, stop):
     root = copy_project(tmp_path)
     (root / "content/pages").mkdir()
     (root / "content/pages/about.md").write_text("---\ntitle: About\ndate: 2015\n---\nText.\n")
     process, output, _port = start(root)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(stop)
     assert process.wait(timeout=WAIT) == 0
     errors = process.stderr.read()
     assert "Traceback" not in errors, errors
