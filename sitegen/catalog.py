@@ -245,9 +245,9 @@ def _similar(
     for position, item in enumerate(ordered):
         scores: defaultdict[int, float] = defaultdict(float)
         for term in term_sets[position]:
-            weight = 1.0 + 1.0 / len(postings[term]) if postings[term] else 0.0
-            for other in postings[term]:
-                scores[other] += weight
+            others = postings.get(term, [])
+            for other in others:
+                scores[other] += 1.0 + 1.0 / len(others)
         known = set(related.get(item.key, ()))
         best = heapq.nsmallest(
             SIMILAR_LIMIT + len(known) + 1, scores.items(), key=lambda pair: (-pair[1], pair[0])

@@ -178,7 +178,7 @@ def _serve(project: pipeline.Project, args: argparse.Namespace) -> int:
             [project.content_dir, project.layouts_dir, project.assets_dir, project.config_path],
             host=args.host,
             port=args.port,
-            base_path=url_path(preview.base_url or "/"),
+            base_path=url_path(args.base_url or "/"),
             say=lambda line: print(line, flush=True),
         )
     except OSError as error:

@@ -171,12 +171,8 @@ def _publishable(
     shown: list[Item] = []
     held: dict[str, str] = {}
     for item in items:
-        date = item.date
-        scheduled = item.kind != "event" and (date.year, date.month or 1, date.day or 1) > (
-            today.year,
-            today.month,
-            today.day,
-        )
+        first_day = datetime.date(item.date.year, item.date.month or 1, item.date.day or 1)
+        scheduled = item.kind != "event" and first_day > today
         if item.draft or scheduled:
             if not include_all:
                 held[item.key] = "draft" if item.draft else "scheduled"
@@ -259,7 +255,11 @@ class Builder:
                     else:
                         output.copy_file(project.content_dir / source_path, output_path)
                 for name, content in sorted(site.assets.items()):
-                    output.write_bytes(site.plan.asset_urls[name], content)
+                    url = site.plan.asset_urls[name]  # named by a hash of its bytes
+                    if known and url in (memo.outputs or ()):
+                        output.keep(url)
+                    else:
+                        output.write_bytes(url, content)
             output.commit()
         except BaseException:
             output.discard()

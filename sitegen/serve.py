@@ -29,8 +29,7 @@ EVENTS_PATH = "/__sitegen/events"
 QUIET_SECONDS = 0.05  # a burst of file events ends after this long without another
 LONGEST_BURST = 2.0  # rebuild at the latest this long after the first event of a burst
 KEEPALIVE_SECONDS = 15.0
-_TEXT_TYPES = {".html", ".css", ".js", ".json", ".xml", ".txt", ".svg", ".csv", ".bib", ".ris"}
-_EXTRA_TYPES = {".bib": "application/x-bibtex", ".ris": "application/x-research-info-systems"}
+_TEXT_TYPES = {".html", ".css", ".js", ".json", ".xml", ".txt", ".svg", ".csv"}
 
 
 class LiveState:
@@ -124,10 +123,8 @@ def resolve_request(out_dir: Path, url_path: str, base_path: str) -> Path | str 
 
 
 def content_type(path: Path) -> str:
-    suffix = path.suffix.lower()
-    guessed = _EXTRA_TYPES.get(suffix) or mimetypes.guess_type(path.name)[0]
-    guessed = guessed or "application/octet-stream"
-    return f"{guessed}; charset=utf-8" if suffix in _TEXT_TYPES else guessed
+    guessed = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"{guessed}; charset=utf-8" if path.suffix.lower() in _TEXT_TYPES else guessed
 
 
 def make_handler(out_dir: Path, state: LiveState, base_path: str) -> type[BaseHTTPRequestHandler]:

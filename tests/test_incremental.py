@@ -50,7 +50,7 @@ def edit(project: Project, rng: random.Random, step: int) -> str:
     documents = sorted(content.glob("documents/*.md"))
     target = rng.choice(documents)
     text = target.read_text(encoding="utf-8")
-    choice = rng.randrange(12)
+    choice = rng.randrange(13)
     if choice == 0:
         target.write_text(text.replace("More text.", f"More text, edit {step}."), encoding="utf-8")
     elif choice == 1:
@@ -83,6 +83,9 @@ def edit(project: Project, rng: random.Random, step: int) -> str:
     elif choice == 10:
         layout = project.layouts_dir / rng.choice(["document.html", "_macros.html", "tag.html"])
         layout.write_text(layout.read_text() + f"{{# edit {step} #}}x\n", encoding="utf-8")
+    elif choice == 11:
+        stylesheet = project.assets_dir / "style.css"
+        stylesheet.write_text(stylesheet.read_text() + f"/* edit {step} */\n", encoding="utf-8")
     else:
         config = project.config_path
         size = rng.choice([2, 3, 20])
