@@ -35,9 +35,11 @@ def build_catalog(
     resolve = _Resolver(by_key, number_to_key, unpublished)
 
     related_out: dict[str, list[str]] = {}
+    translated: dict[str, list[str]] = {}
     reports_of_event: dict[str, tuple[str, ...]] = {}
     for item in ordered:
         related_out[item.key] = resolve.all(item, "related", item.related, None, errors)
+        translated[item.key] = resolve.all(item, "translations", item.translations, None, errors)
         if item.kind == "event":
             reports_of_event[item.key] = tuple(
                 resolve.all(item, "reports", item.reports, "report", errors)
@@ -56,6 +58,7 @@ def build_catalog(
         similar=_similar(ordered, related, similar_memo),
         reports_of_event=reports_of_event,
         events_of_report=_reverse(reports_of_event, ordered),
+        translations=_translation_groups(ordered, translated, config, errors),
         tag_slug=tag_slug,
         doc_type_slug={term.name: term.slug for term in doc_types},
     )
@@ -135,6 +138,46 @@ class _Resolver:
         if kind and found.kind != kind:
             return None, f"{target} is {_NOUN[found.kind]}, not {_NOUN[kind]}"
         return key, ""
+
+
+def _translation_groups(
+    ordered: list[Item],
+    translated: Mapping[str, list[str]],
+    config: SiteConfig,
+    errors: list[ContentError],
+) -> dict[str, tuple[str, ...]]:
+    """Each item's other language versions. Saying it once is enough: if A lists B and B
+    lists C, all three are versions of each other. Two versions may not share a language."""
+    group_of = {item.key: {item.key} for item in ordered}
+    for key, others in translated.items():
+        for other in others:
+            merged = group_of[key] | group_of[other]
+            for member in merged:
+                group_of[member] = merged
+    by_key = {item.key: item for item in ordered}
+    result: dict[str, tuple[str, ...]] = {}
+    for item in ordered:
+        group = group_of[item.key]
+        if len(group) == 1:
+            continue
+        language = item.lang or config.language
+        clash = [
+            k
+            for k in sorted(group)
+            if k != item.key and (by_key[k].lang or config.language) == language
+        ]
+        if clash and item.translations:
+            errors.append(
+                ContentError(
+                    item.source_path,
+                    item.line_of("translations"),
+                    "translations",
+                    f"{by_key[clash[0]].source_path} is in the same language ({language}); "
+                    "a translation needs its own lang, e.g. lang: et",
+                )
+            )
+        result[item.key] = tuple(k for k in sorted(group) if k != item.key)
+    return result
 
 
 def _both_ends(

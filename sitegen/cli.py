@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import pipeline, scaffold, serve
-from .config import url_path
+from .config import FULL_URL, PATH_ONLY, url_path
 from .errors import BuildFailed, display_path, format_errors
 
 EXIT_CONTENT_ERRORS = 1
@@ -30,7 +30,14 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     shared = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
     shared.add_argument("--content", type=Path, help="content folder (default: content/)")
     shared.add_argument("--out", type=Path, help="output folder (default: _site/)")
-    shared.add_argument("--base-url", help="publish under this path or URL, e.g. /centre/")
+    shared.add_argument(
+        "--base-url",
+        type=_base_url,
+        help="publish under this path (on site.yaml's host) or full URL, e.g. /centre/",
+    )
+    shared.add_argument(
+        "--no-search", action="store_true", help="skip the search index (faster; no search page)"
+    )
     shared.add_argument(
         "--drafts", action="store_true", help="include drafts and scheduled items, marked"
     )
@@ -59,7 +66,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     new.add_argument("title")
     args = parser.parse_args(argv)
     defaults = {"command": "build", "content": None, "out": None, "base_url": None}
-    for name, value in {**defaults, "format": "text", "quiet": False, "drafts": False}.items():
+    for name, value in {
+        **defaults,
+        "format": "text",
+        "quiet": False,
+        "drafts": False,
+        "no_search": False,
+    }.items():
         if getattr(args, name, None) is None:
             setattr(args, name, value)
     if getattr(args, "json", False):
@@ -76,6 +89,7 @@ def main(argv: Sequence[str] | None = None, root: Path | None = None) -> int:
         out_dir=args.out or root / "_site",
         base_url=args.base_url,
         drafts=args.drafts,
+        search=not args.no_search,
     )
     if not project.content_dir.is_dir():
         print(f"error: the content folder {project.content_dir} does not exist", file=sys.stderr)
@@ -167,6 +181,7 @@ def _serve(project: pipeline.Project, args: argparse.Namespace) -> int:
         out_dir=out_dir / "site" if temporary else out_dir,
         base_url=args.base_url or "/",
         drafts=True,
+        search=project.search,
     )
     builder = pipeline.Builder(preview)
     if not _is_loopback(args.host):
@@ -193,6 +208,14 @@ def _serve(project: pipeline.Project, args: argparse.Namespace) -> int:
         if temporary:
             shutil.rmtree(out_dir, ignore_errors=True)
     return 0
+
+
+def _base_url(text: str) -> str:
+    if FULL_URL.match(text) or PATH_ONLY.match(text):
+        return text
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is neither a path such as /centre/ nor a URL such as https://example.org/"
+    )
 
 
 def _is_loopback(host: str) -> bool:

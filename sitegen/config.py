@@ -19,8 +19,8 @@ class SiteConfig:
     """One or two sentences about the site, for search engines and the home page."""
     language: str = "en"
     """The default language of items (BCP 47), in `<html lang>`."""
-    base_url: str = "/"
-    """Where the site is published: a path (`/docs/`) or a full URL; links use its path."""
+    base_url: str = "https://example.org/"
+    """The full URL the site is published at; links use its path, feeds and citations all of it."""
     page_size: int = 20
     """Items per page on type lists and tag pages."""
     home_latest: int = 5
@@ -33,11 +33,23 @@ class SiteConfig:
     """The values allowed in an event's `kind`."""
     doc_types: tuple[str, ...] = ()
     """The values allowed in a document's `doc_types`."""
+    feed_size: int = 50
+    """How many of the newest items each Atom feed lists."""
 
     @property
     def base_path(self) -> str:
         """The path prefix of every internal link, always with leading and trailing '/'."""
         return url_path(self.base_url)
+
+    @property
+    def site_url(self) -> str:
+        """The site's root as a full URL, ending in '/'."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}{self.base_path}"
+
+    def absolute(self, path: str = "") -> str:
+        """A path relative to the site root as a full URL."""
+        return self.site_url + path.lstrip("/")
 
 
 def url_path(base_url: str) -> str:
@@ -91,18 +103,31 @@ def site_config(
             errors.append(ContentError(shown, line, key, f"must be {wanted[expected]}"))
     if "title" not in values:
         errors.append(ContentError(shown, 1, "title", "is missing; add 'title: Name of the site'"))
-    if base_url is not None:
-        accepted["base_url"] = base_url
-    base = str(accepted.get("base_url", "/"))
-    if not re.match(r"^(https?://[^/\s]+)?/?[^\s?#]*$", base):
+    base = str(accepted.get("base_url", ""))
+    if not FULL_URL.match(base):
         errors.append(
             ContentError(
                 shown,
                 key_lines.get("base_url", 1),
                 "base_url",
-                "must be a path such as /docs/ or a URL such as https://example.org/docs/",
+                "must be the full URL the site is published at, such as "
+                "https://example.org/centre/; feeds, the sitemap and citations need it",
             )
         )
+    elif base_url is not None:
+        accepted["base_url"] = _override(base, base_url)
     if errors:
         return errors
     return SiteConfig(**accepted)  # type: ignore[arg-type]
+
+
+FULL_URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
+PATH_ONLY = re.compile(r"^/?[^\s?#:]*$")
+
+
+def _override(configured: str, given: str) -> str:
+    """`--base-url`: a full URL replaces the setting; a path keeps the setting's host."""
+    if FULL_URL.match(given):
+        return given
+    parts = urlsplit(configured)
+    return f"{parts.scheme}://{parts.netloc}{url_path(given)}"

@@ -6,10 +6,12 @@ reads is returned as data; every problem becomes a `ContentError` naming file an
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 import re
-from collections.abc import Mapping, MutableMapping
+import subprocess
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -247,3 +249,31 @@ def read_assets(assets_dir: Path) -> dict[str, bytes]:
     if not assets_dir.is_dir():
         return {}
     return {p.relative_to(assets_dir).as_posix(): p.read_bytes() for p in _walk(assets_dir)}
+
+
+def last_changes(content_dir: Path, paths: Iterable[str]) -> dict[str, datetime.date]:
+    """The day each content file last changed: its last commit when the folder is in git
+    (a checkout's file times are only when it was checked out), else its modification time."""
+    changed: dict[str, datetime.date] = {}
+    try:
+        log = subprocess.run(
+            ["git", "log", "--format=%x00%cs", "--name-only", "--relative", "--", "."],
+            cwd=content_dir,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        log = ""
+    day = None
+    for line in log.splitlines():
+        if line.startswith("\0"):
+            day = datetime.date.fromisoformat(line[1:])
+        elif line and day and line not in changed:
+            changed[line] = day
+    for path in paths:
+        if path not in changed:
+            seconds = (content_dir / path).stat().st_mtime
+            changed[path] = datetime.datetime.fromtimestamp(seconds, datetime.UTC).date()
+    return changed

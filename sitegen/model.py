@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 KINDS = ("event", "report", "document", "page")
+CITED_KINDS = ("report", "document")  # the kinds with a bibliographic record
 FOLDERS = {"events": "event", "reports": "report", "documents": "document", "pages": "page"}
 LIST_FOLDERS = {"event": "events", "report": "reports", "document": "documents"}
 
@@ -77,6 +78,16 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class Image:
+    """A picture in an event's gallery, shipped in the repository beside the Markdown file."""
+
+    path: str  # relative to the content folder
+    alt: str  # what the picture shows, for readers who cannot see it
+    caption: str = ""
+    line: int = 1
+
+
+@dataclass(frozen=True)
 class Item:
     """One validated event, report, document or page. Type-specific fields stay empty elsewhere."""
 
@@ -95,6 +106,7 @@ class Item:
     scheduled: bool = False  # dated after the day of the build; shown only with --drafts
     layout: str = ""
     related: tuple[Reference, ...] = ()
+    translations: tuple[Reference, ...] = ()  # the same item in other languages
     lines: Mapping[str, int] = field(default_factory=dict)  # front-matter key -> file line
     # event
     end: PartialDate | None = None
@@ -102,6 +114,7 @@ class Item:
     organiser: str = ""
     event_kind: str = ""
     reports: tuple[Reference, ...] = ()
+    images: tuple[Image, ...] = ()
     # report and document
     authors: tuple[str, ...] = ()
     publisher: str = ""
@@ -154,6 +167,7 @@ class Catalog:
     similar: Mapping[str, tuple[str, ...]]
     reports_of_event: Mapping[str, tuple[str, ...]]
     events_of_report: Mapping[str, tuple[str, ...]]
+    translations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     tag_slug: Mapping[str, str] = field(default_factory=dict)  # shown spelling -> slug
     doc_type_slug: Mapping[str, str] = field(default_factory=dict)
 
@@ -174,13 +188,30 @@ class PlannedPage:
 
 
 @dataclass(frozen=True)
+class Feed:
+    path: str  # output path: "feed.xml", "tags/baltic-sea/feed.xml"
+    title: str
+    page_url: str  # the HTML page the feed follows, relative to the site root
+    keys: tuple[str, ...]  # the items, newest first
+
+
+@dataclass(frozen=True)
 class SitePlan:
     pages: tuple[PlannedPage, ...]
     item_urls: Mapping[str, str]  # item key -> URL
     attachment_urls: Mapping[str, str]  # content path of a shipped file -> URL
     asset_urls: Mapping[str, str]  # assets/ name -> hashed URL
     copies: tuple[tuple[str, str], ...] = field(default=())  # (content path, output path)
+    pictures: tuple[tuple[str, str, str], ...] = field(default=())  # (content, large, thumb)
+    thumbnail_urls: Mapping[str, str] = field(default_factory=dict)  # content path -> URL
+    feeds: tuple[Feed, ...] = field(default=())
+    data_files: tuple[str, ...] = field(default=())  # feeds, exports, citations: output paths
 
 
 def page_url(base: str, number: int) -> str:
     return base if number == 1 else f"{base}page/{number}/"
+
+
+def citation_file(item_url: str, suffix: str) -> str:
+    """`documents/2427/` -> `documents/2427/2427.bib`: a download that says what it is."""
+    return f"{item_url}{item_url.rstrip('/').rsplit('/', 1)[-1]}.{suffix}"

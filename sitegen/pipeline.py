@@ -1,8 +1,7 @@
-"""The build: the stages run in order, and what a build remembers for the next one.
+"""The build: prepare, render the pages that changed, write every other file, index.
 
-Only this module knows the order of the stages. It collects every content error before
-giving up, and writes nothing unless the whole site rendered. It owns the memo that lets a
-`Builder` redo only what changed; the stages stay pure functions of their arguments.
+Only this module and `prepare` know the order of the stages. Nothing is written unless
+the whole site rendered, and a `Builder` redoes only what changed since its last build.
 """
 
 from __future__ import annotations
@@ -14,52 +13,19 @@ import pickle
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
-from . import catalog, config, load, markup, plan, render, validate, write
+from . import exports, load, render, search, write
 from .errors import BuildFailed, ContentError, display_path
-from .model import KINDS, Catalog, Item, Markup, PlannedPage, SitePlan, Source
+from .model import KINDS, PlannedPage
+from .prepare import Memo, Project, Site, next_document_number, prepare, timed
+from .views import Views, page_context
 
-
-@dataclass(frozen=True)
-class Project:
-    """Where the inputs are, where the site goes, and what it includes."""
-
-    root: Path
-    content_dir: Path
-    out_dir: Path
-    base_url: str | None = None
-    drafts: bool = False  # include drafts and scheduled items, marked as such
-
-    @property
-    def layouts_dir(self) -> Path:
-        return self.root / "layouts"
-
-    @property
-    def assets_dir(self) -> Path:
-        return self.root / "assets"
-
-    @property
-    def config_path(self) -> Path:
-        return self.root / "site.yaml"
-
-
-@dataclass(frozen=True)
-class Site:
-    """Everything known about the site once the content is valid, before anything is written."""
-
-    config: config.SiteConfig
-    catalog: Catalog
-    markups: Mapping[str, Markup]
-    plan: SitePlan
-    held: Mapping[str, str]  # items left out: key -> "draft" or "scheduled"
-    assets: Mapping[str, bytes]
-    file_versions: Mapping[str, tuple[int, int]]  # content path -> (size, mtime) of non-Markdown
+__all__ = ["BuildSummary", "Builder", "Project", "build", "next_document_number", "prepare"]
 
 
 @dataclass(frozen=True)
@@ -73,127 +39,8 @@ class BuildSummary:
     scheduled_skipped: int
     seconds: float
     timings: Mapping[str, float] = field(default_factory=dict)
-
-
-@dataclass
-class Memo:
-    """What a build keeps for the next one in the same process, so that unchanged inputs
-    are not parsed, validated or rendered again. Every entry is keyed on what produced it."""
-
-    parsed: load.ParseMemo = field(default_factory=dict)
-    validated: dict[str, tuple[bytes, Item | list[ContentError]]] = field(default_factory=dict)
-    validation_inputs: object = None  # what every validation depends on beyond its file
-    markups: dict[tuple[str, str], Markup] = field(default_factory=dict)
-    page_prints: dict[str, bytes] = field(default_factory=dict)  # output path -> fingerprint
-    copies: dict[str, tuple] = field(default_factory=dict)  # output path -> source version
-    outputs: frozenset[str] | None = None  # every file the last build left in the output
-    layout_references: dict[bytes, set[str]] = field(default_factory=dict)
-    similar: dict = field(default_factory=dict)  # the catalog's similar items, by inputs
-    environment: tuple[object, jinja2.Environment] | None = None  # (what made it, it)
-
-
-def prepare(
-    project: Project,
-    memo: Memo | None = None,
-    timings: dict[str, float] | None = None,
-    today: datetime.date | None = None,
-) -> Site:
-    """Load, validate, index and plan; raise BuildFailed with every error found."""
-    memo = Memo() if memo is None else memo
-    timings = {} if timings is None else timings
-    today = today or datetime.date.today()
-    cwd = Path.cwd()
-    site_config = _load_config(project, cwd)
-    layouts = render.layout_names(project.layouts_dir)
-    with _timed(timings, "load"):
-        shown = display_path(project.content_dir, cwd)
-        tree = load.read_content(project.content_dir, shown, memo.parsed)
-        assets = load.read_assets(project.assets_dir)
-    errors: list[ContentError] = list(tree.errors)
-    items: list[Item] = []
-    invalid: set[str] = set()  # references to these are not errors: their own errors are shown
-    with _timed(timings, "validate"):
-        inputs = (site_config, frozenset(layouts), tuple(sorted(tree.file_sizes.items())))
-        if memo.validation_inputs != inputs:
-            memo.validated.clear()
-            memo.validation_inputs = inputs
-        for source in tree.sources:
-            result = _validated(source, tree, site_config, layouts, memo)
-            if isinstance(result, Item):
-                items.append(result)
-            else:
-                errors.extend(result)
-                invalid |= {source.path.removesuffix(".md"), str(source.front_matter.get("number"))}
-        for gone in memo.validated.keys() - tree.digests.keys():
-            del memo.validated[gone]
-    shown_items, held = _publishable(items, today, project.drafts)
-    held_refs = {*held, *(str(i.number) for i in items if i.key in held and i.number)}
-    with _timed(timings, "markdown"):
-        markups = _markups(shown_items, memo)
-    with _timed(timings, "catalog"):
-        site_catalog, catalog_errors = catalog.build_catalog(
-            shown_items, {*held_refs, *invalid}, site_config, memo.similar
-        )
-    with _timed(timings, "plan"):
-        site_plan, plan_errors = plan.plan_site(
-            site_catalog, markups, site_config, assets, tuple(held), invalid
-        )
-    errors += catalog_errors + plan_errors
-    if errors:
-        raise BuildFailed(errors)
-    return Site(site_config, site_catalog, markups, site_plan, held, assets, tree.file_versions)
-
-
-def _validated(
-    source: Source,
-    tree: load.ContentTree,
-    site_config: config.SiteConfig,
-    layouts: set[str],
-    memo: Memo,
-) -> Item | list[ContentError]:
-    digest = tree.digests[source.path]
-    known = memo.validated.get(source.path)
-    if known is not None and known[0] == digest:
-        return known[1]
-    result = validate.validate_source(source, site_config, tree.file_sizes, layouts)
-    memo.validated[source.path] = (digest, result)
-    return result
-
-
-def _publishable(
-    items: list[Item], today: datetime.date, include_all: bool
-) -> tuple[list[Item], dict[str, str]]:
-    """Split off drafts and scheduled items, or keep them marked when `include_all`.
-
-    An item is scheduled when its date starts after `today`. Events are the exception:
-    their date is when they happen, and an upcoming event is announced before it.
-    """
-    shown: list[Item] = []
-    held: dict[str, str] = {}
-    for item in items:
-        first_day = datetime.date(item.date.year, item.date.month or 1, item.date.day or 1)
-        scheduled = item.kind != "event" and first_day > today
-        if item.draft or scheduled:
-            if not include_all:
-                held[item.key] = "draft" if item.draft else "scheduled"
-                continue
-            item = replace(item, scheduled=scheduled)
-        shown.append(item)
-    return shown, held
-
-
-def _markups(items: list[Item], memo: Memo) -> dict[str, Markup]:
-    renderer = None
-    markups: dict[str, Markup] = {}
-    kept: dict[tuple[str, str], Markup] = {}
-    for item in items:
-        memo_key = (item.source_path, item.body)
-        if memo_key not in memo.markups:
-            renderer = renderer or markup.MarkdownRenderer()
-            memo.markups[memo_key] = renderer.render(item.body, item.key + ".md")
-        markups[item.key] = kept[memo_key] = memo.markups[memo_key]
-    memo.markups = kept
-    return markups
+    search_records: int = 0  # pages and PDFs in the search index; 0 when it was not built
+    warnings: tuple[str, ...] = ()
 
 
 class Builder:
@@ -215,7 +62,8 @@ class Builder:
         timings: dict[str, float] = {}
         project, memo = self.project, self.memo
         site = prepare(project, memo, timings, self.today)
-        views = render.Views(site.catalog, site.markups, site.plan, site.config)
+        sizes = {p: (pic.large_size, pic.thumbnail_size) for p, pic in site.pictures.items()}
+        views = Views(site.catalog, site.markups, site.plan, site.config, sizes)
         layout_prints = render.layout_digests(project.layouts_dir, memo.layout_references)
         shared = repr((site.config, sorted(site.plan.asset_urls.items()))).encode()
         env_inputs = (shared, sorted(layout_prints.items()))
@@ -224,50 +72,67 @@ class Builder:
             memo.environment = (env_inputs, env)  # compiled layouts are kept with it
         env = memo.environment[1]
         known = memo.outputs is not None and project.out_dir.is_dir()
+        previous = memo.outputs if known else frozenset()
         output = (
-            write.PatchOutput(project.out_dir, memo.outputs or ())
+            write.PatchOutput(project.out_dir, previous)
             if known
             else write.StagedOutput(project.out_dir)
         )
         prints: dict[str, bytes] = {}
         copies: dict[str, tuple] = {}
+        fresh_html: dict[str, str] = {}  # item pages rendered this time, for the search index
         rendered = 0
+        search_records = 0
         try:
-            with _timed(timings, "render"):
+            with timed(timings, "render"):
                 total = len(site.plan.pages)
                 for done, page in enumerate(site.plan.pages, 1):
-                    template, context = render.page_context(views, page)
+                    template, context = page_context(views, page)
                     path = page.output_path
                     prints[path] = _fingerprint(shared, layout_prints.get(template), context)
                     if known and memo.page_prints.get(path) == prints[path]:
                         output.keep(path)
                     else:
-                        output.write_text(path, _render(env, template, context, page, project))
+                        html = _render(env, template, context, page, project)
+                        output.write_text(path, html)
+                        if page.view == "item":
+                            fresh_html[path] = html
                         rendered += 1
                     if progress:
                         progress(done, total)
             pages_written, pages_unchanged = output.written, output.unchanged
-            with _timed(timings, "copy"):
+            with timed(timings, "copy"):
                 for source_path, output_path in site.plan.copies:
                     copies[output_path] = (source_path, site.file_versions.get(source_path))
                     if known and memo.copies.get(output_path) == copies[output_path]:
                         output.keep(output_path)
                     else:
                         output.copy_file(project.content_dir / source_path, output_path)
+                for source_path, large, thumbnail in site.plan.pictures:
+                    output.write_bytes(large, site.pictures[source_path].large)
+                    output.write_bytes(thumbnail, site.pictures[source_path].thumbnail)
                 for name, content in sorted(site.assets.items()):
                     url = site.plan.asset_urls[name]  # named by a hash of its bytes
-                    if known and url in (memo.outputs or ()):
+                    if url in previous:
                         output.keep(url)
                     else:
                         output.write_bytes(url, content)
+            with timed(timings, "data"):
+                changed = _last_changes(site, project)
+                summaries = {key: views.summary(key) for key in site.catalog.items}
+                for path, content in exports.data_files(
+                    site.catalog, summaries, site.config, site.plan, changed
+                ).items():
+                    output.write_bytes(path, content)
+            if any(page.view == "search" for page in site.plan.pages):
+                with timed(timings, "search"):
+                    search_records = self._index(site, views, prints, fresh_html, output)
             output.commit()
         except BaseException:
             output.discard()
             raise
         memo.page_prints, memo.copies = prints, copies
-        memo.outputs = frozenset(
-            [*prints, *copies, *(site.plan.asset_urls[name] for name in site.assets)]
-        )
+        memo.outputs = frozenset(output.paths)
         counts = Counter(item.kind for item in site.catalog.items.values())
         held = Counter(site.held.values())
         return BuildSummary(
@@ -280,26 +145,99 @@ class Builder:
             scheduled_skipped=held["scheduled"],
             seconds=time.perf_counter() - started,
             timings=timings,
+            search_records=search_records,
+            warnings=site.warnings,
         )
+
+    def _index(
+        self,
+        site: Site,
+        views: Views,
+        prints: Mapping[str, bytes],
+        fresh_html: Mapping[str, str],
+        output: write.PatchOutput | write.StagedOutput,
+    ) -> int:
+        """Write the search index, or keep the last one when no item page and no PDF
+        changed. Item pages not rendered this time are read back from the output."""
+        project, memo = self.project, self.memo
+        items = [page for page in site.plan.pages if page.view == "item"]
+        records = _pdf_records(site, views, project, memo)
+        inputs = hashlib.blake2b(digest_size=16)
+        for page in items:
+            inputs.update(page.output_path.encode() + prints[page.output_path])
+        inputs.update(pickle.dumps(records))
+        if (
+            memo.search
+            and memo.search[0] == inputs.digest()
+            and isinstance(output, write.PatchOutput)
+        ):
+            for path in memo.search[1]:
+                output.keep(path)
+            return memo.search[2]
+        pages = [
+            (
+                site.config.base_path + page.url,
+                fresh_html.get(page.output_path)
+                or (project.out_dir / page.output_path).read_text(encoding="utf-8"),
+            )
+            for page in items
+        ]
+        files = search.build_index(pages, records, site.config.language)
+        for path, content in files.items():
+            output.write_bytes(f"{search.INDEX_FOLDER}/{path}", content)
+        count = len(pages) + len(records)
+        memo.search = (
+            inputs.digest(),
+            frozenset(f"{search.INDEX_FOLDER}/{p}" for p in files),
+            count,
+        )
+        return count
+
+
+def _pdf_records(site: Site, views: Views, project: Project, memo: Memo) -> list[search.Record]:
+    """One search record per shipped PDF, under its item's URL and with its item's filters.
+    Extracted text is kept by file version: reading PDFs is the slow part."""
+    records = []
+    kept: dict[tuple, str] = {}
+    for key in sorted(site.catalog.items):
+        item = site.catalog.items[key]
+        for attachment in item.files:
+            if attachment.media_type != "application/pdf" or not attachment.path:
+                continue
+            version = (attachment.path, site.file_versions.get(attachment.path))
+            if version not in memo.pdf_texts:
+                data = (project.content_dir / attachment.path).read_bytes()
+                memo.pdf_texts[version] = search.pdf_text(data)
+            kept[version] = text = memo.pdf_texts[version]
+            if text:
+                brief = views.brief(key)
+                records.append(
+                    search.Record(
+                        url=site.config.base_path + site.plan.item_urls[key],
+                        title=item.title,
+                        text=text,
+                        filters=views.search_filters(key),
+                        meta={
+                            "kind": brief["kind_label"],
+                            "date": brief["dates"],
+                            "file": f"{attachment.label} (PDF)",
+                        },
+                    )
+                )
+    memo.pdf_texts = kept
+    return records
+
+
+def _last_changes(site: Site, project: Project) -> dict[str, datetime.date]:
+    """The day each item's file last changed, by item key."""
+    sources = {f"{key}.md": key for key in site.catalog.items}
+    changes = load.last_changes(project.content_dir, sources)
+    return {key: changes[path] for path, key in sources.items()}
 
 
 def build(project: Project, progress: Callable[[int, int], None] | None = None) -> BuildSummary:
     """Build the whole site into `project.out_dir`, all or nothing."""
     return Builder(project).build(progress)
-
-
-def next_document_number(project: Project) -> int:
-    """One above the highest document number in use, drafts and broken files included."""
-    tree = load.read_content(project.content_dir, "")
-    numbers = [
-        number
-        for source in tree.sources
-        if source.kind == "document"
-        and isinstance(number := source.front_matter.get("number"), int)
-    ]
-    documents = project.content_dir / "documents"
-    stems = [int(p.stem) for p in documents.glob("*.md") if p.stem.isdigit()]
-    return max([*numbers, *stems], default=0) + 1
 
 
 def _fingerprint(shared: bytes, layout: bytes | None, context: dict) -> bytes:
@@ -313,17 +251,6 @@ def _fingerprint(shared: bytes, layout: bytes | None, context: dict) -> bytes:
     pickler.dump(context)
     hasher.update(buffer.getbuffer())
     return hasher.digest()
-
-
-def _load_config(project: Project, cwd: Path) -> config.SiteConfig:
-    shown = display_path(project.config_path, cwd)
-    parsed = load.read_yaml_file(project.config_path, shown)
-    if isinstance(parsed, list):
-        raise BuildFailed(parsed)
-    result = config.site_config(*parsed, shown, base_url=project.base_url)
-    if isinstance(result, list):
-        raise BuildFailed(result)
-    return result
 
 
 def _render(
@@ -357,13 +284,3 @@ def _layout_frame(error: BaseException, layouts_dir: Path) -> tuple[Path, int]:
         if filename.suffix == ".html" and layouts_dir.resolve() in filename.resolve().parents:
             found = (filename, line)
     return found
-
-
-@contextmanager
-def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
-    """Add the seconds spent in `stage` to `timings`."""
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started

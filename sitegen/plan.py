@@ -14,7 +14,18 @@ from collections.abc import Collection, Mapping
 
 from .config import SiteConfig
 from .errors import ContentError
-from .model import LIST_FOLDERS, Catalog, Item, Markup, PlannedPage, SitePlan, page_url
+from .model import (
+    CITED_KINDS,
+    LIST_FOLDERS,
+    Catalog,
+    Feed,
+    Item,
+    Markup,
+    PlannedPage,
+    SitePlan,
+    citation_file,
+    page_url,
+)
 from .text import did_you_mean
 
 RESERVED = (
@@ -26,7 +37,14 @@ RESERVED = (
     "types",
     "assets",
     "page",
+    "search",
+    "data",
+    "pagefind",
     "404.html",
+    "feed.xml",
+    "sitemap.xml",
+    "robots.txt",
+    *(f"catalogue.{suffix}" for suffix in ("json", "csv", "bib", "ris")),
 )
 
 
@@ -52,6 +70,7 @@ def plan_site(
     assets: Mapping[str, bytes],
     draft_keys: Collection[str],
     invalid_keys: Collection[str] = (),
+    search: bool = True,
 ) -> tuple[SitePlan, list[ContentError]]:
     errors: list[ContentError] = []
     owners: dict[str, str] = {}  # output path -> who writes it, for collision messages
@@ -74,9 +93,17 @@ def plan_site(
     pages: list[PlannedPage] = []
     for name, content in sorted(assets.items()):
         claim(asset_name(name, content), f"assets/{name}")
-    for view, url in (("home", ""), ("tags", "tags/"), ("years", "years/"), ("types", "types/")):
+    views = [("home", ""), ("tags", "tags/"), ("years", "years/"), ("types", "types/")]
+    views += [("data", "data/"), *([("search", "search/")] if search else [])]
+    for view, url in views:
         claim(f"{url}index.html", f"the {view} page")
         pages.append(PlannedPage(url, view))
+    site_feeds = planned_feeds(catalog, config)
+    data_files = [feed.path for feed in site_feeds]
+    data_files += ["sitemap.xml", "robots.txt"]
+    data_files += [f"catalogue.{suffix}" for suffix in ("json", "csv", "bib", "ris")]
+    for path in data_files:
+        claim(path, f"the site's {path}")
     claim("404.html", "the not-found page")
     pages.append(PlannedPage("404.html", "not_found"))
     for kind, folder in LIST_FOLDERS.items():
@@ -97,7 +124,9 @@ def plan_site(
 
     item_urls: dict[str, str] = {}
     attachment_urls: dict[str, str] = {}
+    thumbnail_urls: dict[str, str] = {}
     copies: list[tuple[str, str]] = []
+    pictures: list[tuple[str, str, str]] = []
     for key in sorted(catalog.items, key=lambda k: catalog.items[k].source_path):
         item = catalog.items[key]
         url = item_url(item)
@@ -123,11 +152,52 @@ def plan_site(
                 if claim(output, attachment.path, item, "files"):
                     attachment_urls.setdefault(attachment.path, output)
                     copies.append((attachment.path, output))
+        if item.kind in CITED_KINDS:
+            for suffix in ("bib", "ris"):
+                claim(citation_file(url, suffix), f"the citation of {url}", item)
+                data_files.append(citation_file(url, suffix))
+        for image in item.images:
+            stem = posixpath.splitext(posixpath.basename(image.path))[0]
+            large, thumbnail = f"{url}images/{stem}.jpg", f"{url}images/{stem}.thumb.jpg"
+            if claim(large, image.path, item, "images") and claim(
+                thumbnail, image.path, item, "images"
+            ):
+                attachment_urls.setdefault(image.path, large)
+                thumbnail_urls.setdefault(image.path, thumbnail)
+                pictures.append((image.path, large, thumbnail))
 
     errors.extend(_content_link_errors(catalog, markups, item_urls, draft_keys, invalid_keys))
     asset_urls = {name: asset_name(name, content) for name, content in assets.items()}
-    plan = SitePlan(tuple(pages), item_urls, attachment_urls, asset_urls, tuple(copies))
+    plan = SitePlan(
+        tuple(pages),
+        item_urls,
+        attachment_urls,
+        asset_urls,
+        tuple(copies),
+        tuple(pictures),
+        thumbnail_urls,
+        tuple(site_feeds),
+        tuple(data_files),
+    )
     return plan, errors
+
+
+def planned_feeds(catalog: Catalog, config: SiteConfig) -> list[Feed]:
+    """One feed for the whole site, one per content type and one per tag."""
+    newest = sorted(
+        (k for kind in ("event", "report", "document") for k in catalog.by_kind[kind]),
+        key=lambda k: catalog.items[k].sort_key,
+    )
+    feeds = [Feed("feed.xml", f"{config.title}: new additions", "", tuple(newest))]
+    for kind, title in (("event", "Events"), ("report", "Reports"), ("document", "Documents")):
+        folder = f"{kind}s/"
+        feeds.append(
+            Feed(f"{folder}feed.xml", f"{title} · {config.title}", folder, catalog.by_kind[kind])
+        )
+    for term in catalog.tags:
+        base = f"tags/{term.slug}/"
+        feeds.append(Feed(f"{base}feed.xml", f"Tag: {term.name} · {config.title}", base, term.keys))
+    return feeds
 
 
 def _paginated(

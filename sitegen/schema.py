@@ -49,6 +49,13 @@ FIELDS: tuple[Field, ...] = (
         "other items: a document number, or a content path such as reports/ferry-companies",
         "[2427, reports/ferry-companies]",
     ),
+    Field(
+        "translations",
+        ALL,
+        "refs",
+        "the same item in other languages, as document numbers or content paths",
+        "[reports/ferry-companies-et]",
+    ),
     Field("layout", ALL, "layout", "a layout in layouts/ to use instead of the type's own", "wide"),
     Field("end", ("event",), "date", "last day of a multi-day event", "2014-05-21"),
     Field("location", ("event",), "text", "city and venue", '"Tallinn, Estonia"'),
@@ -60,6 +67,14 @@ FIELDS: tuple[Field, ...] = (
         "refs",
         "reports that came out of the event, as content paths",
         "[reports/exchange-of-information]",
+    ),
+    Field(
+        "images",
+        ("event",),
+        "images",
+        "a gallery: each a path to a picture beside the Markdown file, with alt text "
+        "(required) and a caption",
+        "[{path: images/hall.jpg, alt: Speakers on the stage, caption: Opening}]",
     ),
     Field("authors", ("report", "document"), "text-list", "people or bodies", "[Jane Doe]"),
     Field("publisher", ("report", "document"), "text", "who published it", '"UNODC"'),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .config import SiteConfig
 from .errors import ContentError
-from .model import Attachment, Item, PartialDate, Reference, Source
+from .model import Attachment, Image, Item, PartialDate, Reference, Source
 from .schema import FIELDS, fields_for
 from .text import did_you_mean, slugify
 
@@ -113,11 +113,13 @@ def _item(source: Source, values: dict) -> Item:
         draft=values.get("draft", False),
         layout=values.get("layout", ""),
         related=values.get("related", ()),
+        translations=values.get("translations", ()),
         end=values.get("end"),
         location=values.get("location", ""),
         organiser=values.get("organiser", ""),
         event_kind=values.get("kind", ""),
         reports=values.get("reports", ()),
+        images=values.get("images", ()),
         authors=values.get("authors", ()),
         publisher=values.get("publisher", ""),
         files=values.get("files", ()) or values.get("availability", ()),
@@ -254,7 +256,19 @@ def _attachment(entry: object, line_key: str, context: Context) -> Attachment:
                 f"{line_key}.href",
             )
         return Attachment(label=(label or "Online version").strip(), href=href)
-    path = str(entry["path"]).strip()
+    resolved = _shipped_file(entry["path"], line_key, context)
+    media_type = mimetypes.guess_type(resolved)[0] or "application/octet-stream"
+    return Attachment(
+        label=(label or posixpath.basename(resolved)).strip(),
+        path=resolved,
+        size=context.file_sizes[resolved],
+        media_type=media_type,
+    )
+
+
+def _shipped_file(value: object, line_key: str, context: Context) -> str:
+    """A `path:` beside the Markdown file, as a content path; it must exist in the content."""
+    path = str(value).strip()
     folder = posixpath.dirname(context.source.path)
     resolved = posixpath.normpath(posixpath.join(folder, path))
     if path.startswith("/") or resolved.startswith("../") or resolved == "..":
@@ -274,13 +288,56 @@ def _attachment(entry: object, line_key: str, context: Context) -> Attachment:
             f"add the file or correct the path.{hint}",
             f"{line_key}.path",
         )
-    media_type = mimetypes.guess_type(resolved)[0] or "application/octet-stream"
-    return Attachment(
-        label=(label or posixpath.basename(resolved)).strip(),
-        path=resolved,
-        size=context.file_sizes[resolved],
-        media_type=media_type,
-    )
+    return resolved
+
+
+IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+
+
+def _images(value: object, key: str, context: Context) -> tuple[Image, ...]:
+    entries = value if isinstance(value, list) else [value]
+    images = []
+    example = "{path: images/hall.jpg, alt: Speakers on the stage, caption: Opening}"
+    for index, entry in enumerate(entries):
+        line_key = f"{key}[{index}]"
+        if not isinstance(entry, dict):
+            raise Invalid(
+                f"{line_key} is {entry!r}; each entry must be a mapping such as {example}", line_key
+            )
+        unknown = sorted(map(str, set(entry) - {"path", "alt", "caption"}))
+        if unknown:
+            hint = did_you_mean(unknown[0], ["path", "alt", "caption"])
+            raise Invalid(
+                f"{line_key} has an unknown key '{unknown[0]}'; use path, alt and caption.{hint}",
+                line_key,
+            )
+        if "path" not in entry:
+            raise Invalid(f"{line_key} needs a path to the picture, e.g. {example}", line_key)
+        alt = entry.get("alt")
+        if not isinstance(alt, str) or not alt.strip():
+            raise Invalid(
+                f"{line_key} needs alt text: say in a few words what the picture shows, for readers "
+                "who cannot see it, e.g. alt: Speakers on the stage",
+                line_key,
+            )
+        caption = entry.get("caption", "")
+        if not isinstance(caption, str):
+            raise Invalid(f"{line_key}.caption must be text", f"{line_key}.caption")
+        resolved = _shipped_file(entry["path"], line_key, context)
+        if not resolved.lower().endswith(IMAGE_TYPES):
+            raise Invalid(
+                f"{line_key}.path {resolved!r} is not a picture; use a JPEG, PNG, WebP or GIF file",
+                f"{line_key}.path",
+            )
+        images.append(
+            Image(
+                resolved,
+                " ".join(alt.split()),
+                " ".join(caption.split()),
+                context.source.line_of(line_key),
+            )
+        )
+    return tuple(images)
 
 
 def _slug(value: object, key: str, context: Context) -> str:
@@ -346,6 +403,7 @@ CONVERTERS: dict[str, Callable[[object, str, Context], object]] = {
     "text-list": _text_list,
     "refs": _refs,
     "attachments": _attachments,
+    "images": _images,
     "slug": _slug,
     "lang": _lang,
     "layout": _layout,

@@ -46,6 +46,7 @@ class _Output:
         )
         self.written = 0  # files whose bytes are new
         self.unchanged = 0  # files left as they were
+        self.paths: set[str] = set()  # every file of the new site, written or kept
 
     def _staged(self, relative: str) -> Path:
         target = self.stage.joinpath(*_parts(relative))
@@ -69,6 +70,7 @@ class StagedOutput(_Output):
     """Write a whole site into a staging folder; `commit()` swaps it in."""
 
     def write_bytes(self, relative: str, content: bytes) -> None:
+        self.paths.add(relative)
         target = self._staged(relative)
         previous = self.out_dir.joinpath(*_parts(relative))
         if _same_bytes(previous, content):
@@ -105,11 +107,10 @@ class PatchOutput(_Output):
     def __init__(self, out_dir: Path, previous: Collection[str]):
         super().__init__(out_dir)
         self.previous = set(previous)
-        self.current: set[str] = set()
         self._moves: list[str] = []
 
     def write_bytes(self, relative: str, content: bytes) -> None:
-        self.current.add(relative)
+        self.paths.add(relative)
         if _same_bytes(self.out_dir.joinpath(*_parts(relative)), content):
             self.unchanged += 1
             return
@@ -120,7 +121,7 @@ class PatchOutput(_Output):
     def keep(self, relative: str) -> None:
         """The file from the last build is still right."""
         _parts(relative)
-        self.current.add(relative)
+        self.paths.add(relative)
         self.unchanged += 1
 
     def commit(self) -> None:
@@ -128,7 +129,7 @@ class PatchOutput(_Output):
             target = self.out_dir.joinpath(*_parts(relative))
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.stage.joinpath(*_parts(relative)), target)
-        for relative in sorted(self.previous - self.current):
+        for relative in sorted(self.previous - self.paths):
             target = self.out_dir.joinpath(*_parts(relative))
             target.unlink(missing_ok=True)
             _remove_empty_parents(target.parent, self.out_dir)

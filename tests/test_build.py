@@ -257,7 +257,9 @@ def test_an_item_can_choose_its_layout(site, tmp_path):
 def test_other_language_items_are_marked(site):
     site.write("documents/1.md", document(1, title="Menneskehandel i dag", extra="lang: nb\n"))
     assert site.run("build").code == 0
-    assert '<article class="item item-document" lang="nb">' in site.page("documents/1")
+    assert '<article class="item item-document" lang="nb" data-pagefind-body>' in site.page(
+        "documents/1"
+    )
     assert "in Norwegian" in site.page("documents")
 
 
@@ -274,7 +276,7 @@ def test_summary_line_counts_items_and_pages(site):
     run = site.run("build")
     assert re.fullmatch(
         r"Built 1 event, 0 reports, 2 documents, 1 page into out/: (\d+) pages written, "
-        r"0 unchanged, 1 file copied; [\d.]+ s\.\n",
+        r"0 unchanged, (\d+) files copied; [\d.]+ s\.\n",
         run.out,
     )
     assert site.run("build", "-q").out == ""

@@ -30,7 +30,13 @@ def make_project(tmp_path: Path, drafts: bool = False) -> Project:
     (content / "reports/f.pdf").write_bytes(b"%PDF-1.4 zero")
     for n in range(1, 8):
         write(content, f"documents/{n}.md", f"Study {n}", f"{2008 + n}", f"number: {n}\n")
-    return Project(root=root, content_dir=content, out_dir=tmp_path / "incremental", drafts=drafts)
+    return Project(
+        root=root,
+        content_dir=content,
+        out_dir=tmp_path / "incremental",
+        drafts=drafts,
+        search=False,
+    )
 
 
 def write(content: Path, relative: str, title: str, date: str, extra: str = "", body: str = ""):
@@ -108,7 +114,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 def clean_build(project: Project, tmp_path: Path) -> dict[str, bytes] | tuple:
     out = tmp_path / "clean"
     shutil.rmtree(out, ignore_errors=True)
-    clean = Project(project.root, project.content_dir, out, drafts=project.drafts)
+    clean = Project(project.root, project.content_dir, out, drafts=project.drafts, search=False)
     try:
         Builder(clean, today=TODAY).build()
     except BuildFailed as failure:

@@ -17,7 +17,11 @@ from sitegen.schema import FIELDS
 from .conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
-STAGES = {"load", "validate", "markup", "catalog", "plan", "render", "write"}
+STAGES = {
+    "load", "validate", "markup", "catalog", "plan", "render", "views", "images", "search",
+    "exports", "write",
+}  # fmt: skip
+FORMATS = {"cite", "feeds"}  # file formats: pure writers over records, shared by stages
 BOTTOM = {"errors", "model", "schema", "text", "config"}
 
 
@@ -47,8 +51,13 @@ def _sitegen_imports(module: str) -> set[str]:
 
 
 @pytest.mark.parametrize("stage", sorted(STAGES))
-def test_stages_import_only_records_and_errors(stage):
-    assert _sitegen_imports(stage) <= BOTTOM
+def test_stages_import_only_records_errors_and_formats(stage):
+    assert _sitegen_imports(stage) <= BOTTOM | FORMATS
+
+
+@pytest.mark.parametrize("module", sorted(FORMATS))
+def test_formats_import_only_records(module):
+    assert _sitegen_imports(module) <= BOTTOM
 
 
 @pytest.mark.parametrize("module", sorted(BOTTOM))

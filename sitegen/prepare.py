@@ -1,0 +1,266 @@
+"""Everything a build knows before it writes: inputs loaded, validated, indexed, planned.
+
+`prepare` collects every content error before giving up. The `Memo` it fills lets the
+next build in the same process skip whatever did not change; the stages it calls stay
+pure functions of their arguments.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import jinja2
+
+from . import catalog, config, images, load, markup, plan, render, search, validate
+from .errors import BuildFailed, ContentError, display_path
+from .model import Catalog, Item, Markup, SitePlan, Source
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where the inputs are, where the site goes, and what it includes."""
+
+    root: Path
+    content_dir: Path
+    out_dir: Path
+    base_url: str | None = None
+    drafts: bool = False  # include drafts and scheduled items, marked as such
+    search: bool = True  # write the search index (needs Pagefind)
+
+    @property
+    def layouts_dir(self) -> Path:
+        return self.root / "layouts"
+
+    @property
+    def assets_dir(self) -> Path:
+        return self.root / "assets"
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / "site.yaml"
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything known about the site once the content is valid, before anything is written."""
+
+    config: config.SiteConfig
+    catalog: Catalog
+    markups: Mapping[str, Markup]
+    plan: SitePlan
+    held: Mapping[str, str]  # items left out: key -> "draft" or "scheduled"
+    assets: Mapping[str, bytes]
+    file_versions: Mapping[str, tuple[int, int]]  # content path -> (size, mtime) of non-Markdown
+    pictures: Mapping[str, images.Picture]  # gallery pictures by content path
+    warnings: tuple[str, ...] = ()  # worth saying, not worth failing for
+
+
+@dataclass
+class Memo:
+    """What a build keeps for the next one in the same process, so that unchanged inputs
+    are not parsed, validated or rendered again. Every entry is keyed on what produced it."""
+
+    parsed: load.ParseMemo = field(default_factory=dict)
+    validated: dict[str, tuple[bytes, Item | list[ContentError]]] = field(default_factory=dict)
+    validation_inputs: object = None  # what every validation depends on beyond its file
+    markups: dict[tuple[str, str], Markup] = field(default_factory=dict)
+    page_prints: dict[str, bytes] = field(default_factory=dict)  # output path -> fingerprint
+    copies: dict[str, tuple] = field(default_factory=dict)  # output path -> source version
+    outputs: frozenset[str] | None = None  # every file the last build left in the output
+    layout_references: dict[bytes, set[str]] = field(default_factory=dict)
+    similar: dict = field(default_factory=dict)  # the catalog's similar items, by inputs
+    pictures: dict[tuple, images.Picture] = field(default_factory=dict)  # by file version
+    pdf_texts: dict[tuple, str] = field(default_factory=dict)  # by file version
+    search: tuple[bytes, frozenset[str], int] | None = None  # (inputs, files, records)
+    environment: tuple[object, jinja2.Environment] | None = None  # (what made it, it)
+
+
+def prepare(
+    project: Project,
+    memo: Memo | None = None,
+    timings: dict[str, float] | None = None,
+    today: datetime.date | None = None,
+) -> Site:
+    """Load, validate, index and plan; raise BuildFailed with every error found."""
+    memo = Memo() if memo is None else memo
+    timings = {} if timings is None else timings
+    today = today or datetime.date.today()
+    cwd = Path.cwd()
+    site_config = _load_config(project, cwd)
+    layouts = render.layout_names(project.layouts_dir)
+    with timed(timings, "load"):
+        shown = display_path(project.content_dir, cwd)
+        tree = load.read_content(project.content_dir, shown, memo.parsed)
+        assets = load.read_assets(project.assets_dir)
+    errors: list[ContentError] = list(tree.errors)
+    items: list[Item] = []
+    invalid: set[str] = set()  # references to these are not errors: their own errors are shown
+    with timed(timings, "validate"):
+        inputs = (site_config, frozenset(layouts), tuple(sorted(tree.file_sizes.items())))
+        if memo.validation_inputs != inputs:
+            memo.validated.clear()
+            memo.validation_inputs = inputs
+        for source in tree.sources:
+            result = _validated(source, tree, site_config, layouts, memo)
+            if isinstance(result, Item):
+                items.append(result)
+            else:
+                errors.extend(result)
+                invalid |= {source.path.removesuffix(".md"), str(source.front_matter.get("number"))}
+        for gone in memo.validated.keys() - tree.digests.keys():
+            del memo.validated[gone]
+    shown_items, held = _publishable(items, today, project.drafts)
+    held_refs = {*held, *(str(i.number) for i in items if i.key in held and i.number)}
+    with timed(timings, "markdown"):
+        markups = _markups(shown_items, memo)
+    with timed(timings, "catalog"):
+        site_catalog, catalog_errors = catalog.build_catalog(
+            shown_items, {*held_refs, *invalid}, site_config, memo.similar
+        )
+    warnings = []
+    searchable = project.search
+    if searchable and (reason := search.unavailable()):
+        warnings.append(f"no search index: {reason}; or build with --no-search")
+        searchable = False
+    with timed(timings, "plan"):
+        site_plan, plan_errors = plan.plan_site(
+            site_catalog, markups, site_config, assets, tuple(held), invalid, searchable
+        )
+    errors += catalog_errors + plan_errors
+    with timed(timings, "pictures"):
+        pictures = _pictures(site_plan, site_catalog, project, tree.file_versions, memo, errors)
+    if errors:
+        raise BuildFailed(errors)
+    return Site(
+        site_config,
+        site_catalog,
+        markups,
+        site_plan,
+        held,
+        assets,
+        tree.file_versions,
+        pictures,
+        tuple(warnings),
+    )
+
+
+def _pictures(
+    site_plan: SitePlan,
+    site_catalog: Catalog,
+    project: Project,
+    versions: Mapping[str, tuple[int, int]],
+    memo: Memo,
+    errors: list[ContentError],
+) -> dict[str, images.Picture]:
+    """Resize every gallery picture, keeping results by file version between builds."""
+    wanted = {path for path, _, _ in site_plan.pictures}
+    kept: dict[tuple, images.Picture] = {}
+    pictures = {}
+    for item in site_catalog.items.values():
+        for image in item.images:
+            if image.path not in wanted or image.path in pictures:
+                continue
+            version = (image.path, versions.get(image.path))
+            if version not in memo.pictures:
+                try:
+                    data = (project.content_dir / image.path).read_bytes()
+                    memo.pictures[version] = images.derive(data)
+                except (OSError, images.NotAPicture) as error:
+                    message = f"content/{image.path} cannot be read as a picture ({error}); use a JPEG, PNG, WebP or GIF file"
+                    errors.append(ContentError(item.source_path, image.line, "images", message))
+                    continue
+            pictures[image.path] = kept[version] = memo.pictures[version]
+    memo.pictures = kept
+    return pictures
+
+
+def _validated(
+    source: Source,
+    tree: load.ContentTree,
+    site_config: config.SiteConfig,
+    layouts: set[str],
+    memo: Memo,
+) -> Item | list[ContentError]:
+    digest = tree.digests[source.path]
+    known = memo.validated.get(source.path)
+    if known is not None and known[0] == digest:
+        return known[1]
+    result = validate.validate_source(source, site_config, tree.file_sizes, layouts)
+    memo.validated[source.path] = (digest, result)
+    return result
+
+
+def _publishable(
+    items: list[Item], today: datetime.date, include_all: bool
+) -> tuple[list[Item], dict[str, str]]:
+    """Split off drafts and scheduled items, or keep them marked when `include_all`.
+
+    An item is scheduled when its date starts after `today`. Events are the exception:
+    their date is when they happen, and an upcoming event is announced before it.
+    """
+    shown: list[Item] = []
+    held: dict[str, str] = {}
+    for item in items:
+        first_day = datetime.date(item.date.year, item.date.month or 1, item.date.day or 1)
+        scheduled = item.kind != "event" and first_day > today
+        if item.draft or scheduled:
+            if not include_all:
+                held[item.key] = "draft" if item.draft else "scheduled"
+                continue
+            item = replace(item, scheduled=scheduled)
+        shown.append(item)
+    return shown, held
+
+
+def _markups(items: list[Item], memo: Memo) -> dict[str, Markup]:
+    renderer = None
+    markups: dict[str, Markup] = {}
+    kept: dict[tuple[str, str], Markup] = {}
+    for item in items:
+        memo_key = (item.source_path, item.body)
+        if memo_key not in memo.markups:
+            renderer = renderer or markup.MarkdownRenderer()
+            memo.markups[memo_key] = renderer.render(item.body, item.key + ".md")
+        markups[item.key] = kept[memo_key] = memo.markups[memo_key]
+    memo.markups = kept
+    return markups
+
+
+def next_document_number(project: Project) -> int:
+    """One above the highest document number in use, drafts and broken files included."""
+    tree = load.read_content(project.content_dir, "")
+    numbers = [
+        number
+        for source in tree.sources
+        if source.kind == "document"
+        and isinstance(number := source.front_matter.get("number"), int)
+    ]
+    documents = project.content_dir / "documents"
+    stems = [int(p.stem) for p in documents.glob("*.md") if p.stem.isdigit()]
+    return max([*numbers, *stems], default=0) + 1
+
+
+def _load_config(project: Project, cwd: Path) -> config.SiteConfig:
+    shown = display_path(project.config_path, cwd)
+    parsed = load.read_yaml_file(project.config_path, shown)
+    if isinstance(parsed, list):
+        raise BuildFailed(parsed)
+    result = config.site_config(*parsed, shown, base_url=project.base_url)
+    if isinstance(result, list):
+        raise BuildFailed(result)
+    return result
+
+
+@contextmanager
+def timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    """Add the seconds spent in `stage` to `timings`."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started

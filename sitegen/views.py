@@ -1,0 +1,413 @@
+"""What each planned page shows: display-ready dicts built from the catalog and plan.
+
+Templates never see domain records: they get plain values, built once per item by
+`Views`, so a layout can't reach into the pipeline's state, and a page's context is all
+its HTML depends on (which is what lets a rebuild skip pages whose context is unchanged).
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from markupsafe import Markup as SafeHtml
+
+from . import cite
+from .config import SiteConfig
+from .model import (
+    CITED_KINDS,
+    LIST_FOLDERS,
+    Catalog,
+    Item,
+    Markup,
+    PartialDate,
+    PlannedPage,
+    SitePlan,
+    citation_file,
+    page_url,
+)
+
+KIND_LABELS = {
+    "event": ("Event", "Events"),
+    "report": ("Report", "Reports"),
+    "document": ("Document", "Documents"),
+    "page": ("Page", "Pages"),
+}
+LANGUAGE_NAMES = {
+    "da": "Danish", "de": "German", "en": "English", "et": "Estonian", "fi": "Finnish",
+    "fr": "French", "is": "Icelandic", "lt": "Lithuanian", "lv": "Latvian", "nb": "Norwegian",
+    "nn": "Norwegian", "no": "Norwegian", "pl": "Polish", "ru": "Russian", "sv": "Swedish",
+}  # fmt: skip
+VIEW_TEMPLATES = {
+    "home": "home.html", "list": "list.html", "tags": "tags.html", "tag": "tag.html",
+    "years": "years.html", "year": "year.html", "types": "types.html",
+    "doc_type": "doc_type.html", "not_found": "404.html", "search": "search.html",
+    "data": "data.html",
+}  # fmt: skip
+_CONTENT_LINK = re.compile(r'href="content:([^"#]*)(#[^"]*)?"')
+
+
+class Views:
+    """Display-ready views of every item and index, computed once per build."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        markups: Mapping[str, Markup],
+        plan: SitePlan,
+        config: SiteConfig,
+        picture_sizes: Mapping[str, tuple[tuple[int, int], tuple[int, int]]] | None = None,
+    ):
+        self.catalog, self.markups, self.plan, self.config = catalog, markups, plan, config
+        self.picture_sizes = picture_sizes or {}
+        self.search = any(page.view == "search" for page in plan.pages)
+        self.base = config.base_path
+        self._briefs: dict[str, dict] = {}
+        self.terms = {term.slug: term for term in catalog.tags}
+        self.types = {term.slug: term for term in catalog.doc_types}
+        pages = [catalog.items[k] for k in catalog.by_kind["page"] if catalog.items[k].menu]
+        self.nav = [
+            {"title": "Events", "url": "events/"},
+            {"title": "Reports", "url": "reports/"},
+            {"title": "Documents", "url": "documents/"},
+            {"title": "Tags", "url": "tags/"},
+            {"title": "Years", "url": "years/"},
+            *([{"title": "Search", "url": "search/"}] if self.search else []),
+            *(
+                {"title": p.title, "url": plan.item_urls[p.key]}
+                for p in sorted(pages, key=lambda p: p.menu)
+            ),
+        ]
+
+    def brief(self, key: str) -> dict:
+        """What a list entry shows: title, link, kind, date, summary."""
+        if key not in self._briefs:
+            item = self.catalog.items[key]
+            self._briefs[key] = {
+                "key": key,
+                "kind": item.kind,
+                "kind_label": KIND_LABELS[item.kind][0],
+                "title": item.title,
+                "url": self.plan.item_urls[key],
+                "date": _date_view(item.date),
+                "dates": date_range(item.date, item.end),
+                "summary": self.summary(key),
+                "number": item.number,
+                "lang": item.lang if item.lang and item.lang != self.config.language else "",
+                "language": LANGUAGE_NAMES.get(item.lang.split("-")[0], item.lang)
+                if item.lang
+                else "",
+                "draft": item.draft,
+                "scheduled": item.scheduled,
+            }
+        return self._briefs[key]
+
+    def item(self, key: str) -> dict:
+        """Everything an item's own page shows."""
+        item = self.catalog.items[key]
+        markup = self.markups[key]
+        catalog = self.catalog
+        show_toc = markup.heading_count >= self.config.toc_min_headings
+        return {
+            **self.brief(key),
+            "body": SafeHtml(self.resolve_links(markup.html)),
+            "toc": SafeHtml(markup.toc_html) if show_toc else "",
+            "has_own_summary": bool(item.summary),
+            "end": _date_view(item.end) if item.end else None,
+            "tags": [self.tag_link(tag) for tag in item.tags],
+            "location": item.location,
+            "organiser": item.organiser,
+            "event_kind": item.event_kind,
+            "authors": list(item.authors),
+            "publisher": item.publisher,
+            "files": [self._attachment(a) for a in item.files],
+            "doc_types": [
+                {"name": name, "url": f"types/{catalog.doc_type_slug[name]}/"}
+                for name in item.doc_types
+            ],
+            "reports": [self.brief(k) for k in catalog.reports_of_event.get(key, ())],
+            "events": [self.brief(k) for k in catalog.events_of_report.get(key, ())],
+            "related": [self.brief(k) for k in catalog.related.get(key, ())],
+            "similar": [self.brief(k) for k in catalog.similar.get(key, ())],
+            "translations": [self._version(k) for k in catalog.translations.get(key, ())],
+            "gallery": [self._picture(image) for image in item.images],
+            "search_filters": self.search_filters(key),
+            **self._citation(item),
+        }
+
+    def summary(self, key: str) -> str:
+        return self.catalog.items[key].summary or self.markups[key].first_paragraph
+
+    def search_filters(self, key: str) -> dict[str, list[str]]:
+        """The facets a search can narrow by; PDF records of the item get the same."""
+        item = self.catalog.items[key]
+        language = item.lang or self.config.language
+        return {
+            "type": [KIND_LABELS[item.kind][0]],
+            "year": [str(item.date.year)],
+            "doctype": list(item.doc_types),
+            "language": [LANGUAGE_NAMES.get(language.split("-")[0], language)],
+            "tag": [self.terms[self.catalog.tag_slug[t]].name for t in item.tags],
+        }
+
+    def _version(self, key: str) -> dict:
+        item = self.catalog.items[key]
+        language = item.lang or self.config.language
+        return {
+            **self.brief(key),
+            "lang": language,
+            "language": LANGUAGE_NAMES.get(language.split("-")[0], language),
+            "absolute_url": self.config.absolute(self.plan.item_urls[key]),
+        }
+
+    def _picture(self, image) -> dict:
+        large_size, thumb_size = self.picture_sizes.get(image.path, ((0, 0), (0, 0)))
+        return {
+            "url": self.plan.attachment_urls[image.path],
+            "thumbnail": self.plan.thumbnail_urls[image.path],
+            "width": thumb_size[0],
+            "height": thumb_size[1],
+            "large_width": large_size[0],
+            "large_height": large_size[1],
+            "alt": image.alt,
+            "caption": image.caption,
+        }
+
+    def _citation(self, item: Item) -> dict:
+        """Machine-readable metadata for the page's head, and the citation downloads."""
+        url = self.plan.item_urls[item.key]
+        absolute = self.config.absolute(url)
+        if item.kind == "event":
+            images = [self.config.absolute(self.plan.attachment_urls[i.path]) for i in item.images]
+            data = cite.event_data(item, absolute, self.summary(item.key), images, self.config)
+            return {"meta_tags": [], "json_ld": SafeHtml(cite.json_ld(data)), "cite": None}
+        if item.kind not in CITED_KINDS:
+            return {"meta_tags": [], "json_ld": "", "cite": None}
+        record = cite.citation(item, self.summary(item.key), self.config, self.plan)
+        return {
+            "meta_tags": cite.meta_tags(record),
+            "json_ld": SafeHtml(cite.json_ld(cite.work_data(record, self.config.title))),
+            "cite": {
+                "text": cite.reference_text(record),
+                "bibtex": citation_file(url, "bib"),
+                "ris": citation_file(url, "ris"),
+            },
+        }
+
+    def tag_link(self, spelling: str) -> dict:
+        slug = self.catalog.tag_slug[spelling]
+        return {"name": self.terms[slug].name, "url": f"tags/{slug}/"}
+
+    def resolve_links(self, body_html: str) -> str:
+        """Swap `content:` markers left by `markup` for the URLs `plan` chose."""
+
+        def replace(match: re.Match) -> str:
+            key = match[1].removesuffix(".md")
+            return f'href="{self.base}{self.plan.item_urls[key]}{match[2] or ""}"'
+
+        return _CONTENT_LINK.sub(replace, body_html)
+
+    def _attachment(self, attachment) -> dict:
+        if attachment.href:
+            guessed = mimetypes.guess_type(urlsplit(attachment.href).path)[0] or ""
+            return {
+                "label": attachment.label,
+                "url": attachment.href,
+                "external": True,
+                "host": urlsplit(attachment.href).hostname or "",
+                "type": _type_label(guessed) if guessed else "Web page",
+                "size": "",
+            }
+        return {
+            "label": attachment.label,
+            "url": self.base + self.plan.attachment_urls[attachment.path],
+            "external": False,
+            "host": "",
+            "type": _type_label(attachment.media_type),
+            "size": human_size(attachment.size or 0),
+        }
+
+    def pagination(self, base: str, page: PlannedPage) -> dict:
+        return {
+            "number": page.page_number,
+            "count": page.page_count,
+            "previous": page_url(base, page.page_number - 1) if page.page_number > 1 else "",
+            "next": page_url(base, page.page_number + 1)
+            if page.page_number < page.page_count
+            else "",
+            "pages": [
+                {"number": n, "url": page_url(base, n), "current": n == page.page_number}
+                for n in range(1, page.page_count + 1)
+            ],
+        }
+
+    def page_slice(self, keys: tuple[str, ...], page: PlannedPage) -> list[dict]:
+        size = self.config.page_size
+        start = (page.page_number - 1) * size
+        return [self.brief(k) for k in keys[start : start + size]]
+
+
+def page_context(views: Views, page: PlannedPage) -> tuple[str, dict]:
+    """The layout of one planned page and everything it is given: all a page depends on,
+    with the layouts and the environment's globals."""
+    context = {
+        "page_url": page.url,
+        "nav": views.nav,
+        "feeds": _feeds(views, page),
+        **_context(views, page),
+    }
+    return context.pop("template"), context
+
+
+def _feeds(views: Views, page: PlannedPage) -> list[dict]:
+    """The Atom feeds a page links to: the site's, and the one of its type or tag."""
+    feeds = [{"title": f"{views.config.title}: new additions", "url": "feed.xml"}]
+    if page.view == "list":
+        title = KIND_LABELS[page.key][1]
+        feeds.append({"title": title, "url": f"{LIST_FOLDERS[page.key]}/feed.xml"})
+    elif page.view == "tag":
+        term = views.terms[page.key]
+        feeds.append({"title": f"Tag: {term.name}", "url": f"tags/{term.slug}/feed.xml"})
+    return feeds
+
+
+def _context(views: Views, page: PlannedPage) -> dict:
+    catalog, config = views.catalog, views.config
+    if page.view == "item":
+        item: Item = catalog.items[page.key]
+        return {"template": f"{item.layout or item.kind}.html", "item": views.item(page.key)}
+    if page.view == "home":
+        intro_key = config.home_intro.removesuffix(".md")
+        return {
+            "template": "home.html",
+            "intro": views.item(intro_key) if intro_key in catalog.items else None,
+            "latest": {
+                kind: [views.brief(k) for k in catalog.by_kind[kind][: config.home_latest]]
+                for kind in LIST_FOLDERS
+            },
+            "counts": {kind: len(catalog.by_kind[kind]) for kind in LIST_FOLDERS},
+            "tag_count": len(catalog.tags),
+            "years": list(catalog.years),
+            "doc_types": [_term_view(t, "types") for t in catalog.doc_types],
+        }
+    if page.view == "list":
+        folder = LIST_FOLDERS[page.key]
+        return {
+            "template": "list.html",
+            "title": KIND_LABELS[page.key][1],
+            "kind": page.key,
+            "items": views.page_slice(catalog.by_kind[page.key], page),
+            "total": len(catalog.by_kind[page.key]),
+            "pagination": views.pagination(f"{folder}/", page),
+        }
+    if page.view in ("tag", "doc_type"):
+        term = (views.terms if page.view == "tag" else views.types)[page.key]
+        base = f"{'tags' if page.view == 'tag' else 'types'}/{term.slug}/"
+        return {
+            "template": VIEW_TEMPLATES[page.view],
+            "term": _term_view(term, base.split("/")[0]),
+            "items": views.page_slice(term.keys, page),
+            "pagination": views.pagination(base, page),
+        }
+    if page.view == "tags":
+        return {"template": "tags.html", "terms": [_term_view(t, "tags") for t in catalog.tags]}
+    if page.view == "types":
+        return {
+            "template": "types.html",
+            "terms": [_term_view(t, "types") for t in catalog.doc_types],
+        }
+    if page.view == "years":
+        years = [
+            {
+                "year": year,
+                "url": f"years/{year}/",
+                "count": len(keys),
+                "by_kind": _kind_counts(catalog, keys),
+            }
+            for year, keys in catalog.years.items()
+        ]
+        return {"template": "years.html", "years": years}
+    if page.view == "year":
+        year = int(page.key)
+        keys = catalog.years[year]
+        ordered_years = list(catalog.years)
+        position = ordered_years.index(year)
+        return {
+            "template": "year.html",
+            "year": year,
+            "count": len(keys),
+            "groups": [
+                {
+                    "kind": kind,
+                    "title": KIND_LABELS[kind][1],
+                    "entries": [views.brief(k) for k in keys if catalog.items[k].kind == kind],
+                }
+                for kind in LIST_FOLDERS
+                if any(catalog.items[k].kind == kind for k in keys)
+            ],
+            "newer": ordered_years[position - 1] if position > 0 else None,
+            "older": ordered_years[position + 1] if position + 1 < len(ordered_years) else None,
+        }
+    if page.view == "search":
+        return {"template": "search.html"}
+    if page.view == "data":
+        return {
+            "template": "data.html",
+            "kinds": [
+                {"title": KIND_LABELS[kind][1], "feed": f"{folder}/feed.xml"}
+                for kind, folder in LIST_FOLDERS.items()
+            ],
+            "tags": [_term_view(t, "tags") for t in catalog.tags],
+            "record_count": sum(len(catalog.by_kind[kind]) for kind in LIST_FOLDERS),
+        }
+    return {"template": "404.html"}
+
+
+def _term_view(term, folder: str) -> dict:
+    return {
+        "name": term.name,
+        "slug": term.slug,
+        "url": f"{folder}/{term.slug}/",
+        "count": len(term.keys),
+    }
+
+
+def _kind_counts(catalog: Catalog, keys: tuple[str, ...]) -> list[dict]:
+    counts = {kind: sum(1 for k in keys if catalog.items[k].kind == kind) for kind in LIST_FOLDERS}
+    return [
+        {"kind": kind, "label": KIND_LABELS[kind][1], "count": n} for kind, n in counts.items() if n
+    ]
+
+
+def _date_view(date: PartialDate) -> dict:
+    return {"iso": date.iso, "text": date.display, "year": date.year}
+
+
+def date_range(start: PartialDate, end: PartialDate | None) -> str:
+    """'2014', '20–21 May 2014', '30 May – 2 June 2014' or '2014 – 2015', never over-precise."""
+    if end is None or end == start:
+        return start.display
+    if start.day and end.day and (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}\u2013{end.display}"
+    if start.day and end.day and start.year == end.year:
+        return f"{start.display.rsplit(' ', 1)[0]} \u2013 {end.display}"
+    return f"{start.display} \u2013 {end.display}"
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    for unit in ("KB", "MB", "GB"):
+        size /= 1024
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if size >= 10 else f"{size:.1f} {unit}"
+    raise AssertionError("unreachable")
+
+
+def _type_label(media_type: str) -> str:
+    known = {"application/pdf": "PDF", "text/html": "Web page", "application/msword": "Word"}
+    if media_type in known:
+        return known[media_type]
+    return (mimetypes.guess_extension(media_type) or media_type).lstrip(".").upper()
