@@ -33,7 +33,7 @@ form.addEventListener("submit", (event) => {
   event.preventDefault();
   run();
 });
-more.querySelector("button").addEventListener("click", () => showMore(true));
+more.querySelector("button").addEventListener("click", () => showMore(true, latest));
 
 function buildFilters(available) {
   for (const [facet, label] of FACETS) {
@@ -87,6 +87,7 @@ async function run() {
   writeAddress(query, filters);
   const ticket = ++latest;
   if (!query && Object.keys(filters).length === 0) {
+    pending = [];
     list.replaceChildren();
     status.textContent = "";
     more.hidden = true;
@@ -99,6 +100,9 @@ async function run() {
       span.textContent = ` (${search.filters?.[facet]?.[value] ?? 0})`;
     }
   }
+  pending = search.results;
+  if (!(await showMore(false, ticket))) return;
+  // Said last, once the results are on the page: screen readers hear it when it is true.
   const n = search.results.length;
   const what = query ? ` for “${query}”` : "";
   const narrowed = Object.keys(filters).length ? " with these filters" : "";
@@ -106,15 +110,15 @@ async function run() {
     n === 0
       ? `No results${what}${narrowed}. Check the spelling, try other words, or remove a filter.`
       : `${n} ${n === 1 ? "result" : "results"}${what}${narrowed}.`;
-  list.replaceChildren();
-  pending = search.results;
-  await showMore(false);
 }
 
-async function showMore(moveFocus) {
+// Show the next results; false when a newer search made these stale.
+async function showMore(moveFocus, ticket) {
   const batch = pending.slice(0, PAGE);
-  pending = pending.slice(PAGE);
   const entries = await Promise.all(batch.map((result) => result.data()));
+  if (ticket !== latest) return false;
+  pending = pending.slice(PAGE);
+  if (!moveFocus) list.replaceChildren();
   let first = null;
   for (const data of entries) {
     const entry = element("li", { class: "search-result" });
@@ -134,6 +138,7 @@ async function showMore(moveFocus) {
   }
   more.hidden = pending.length === 0;
   if (moveFocus && first) first.focus();
+  return true;
 }
 
 function readAddress() {

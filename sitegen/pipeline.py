@@ -220,7 +220,9 @@ def _pdf_records(site: Site, views: Views, project: Project, memo: Memo) -> list
                         meta={
                             "kind": brief["kind_label"],
                             "date": brief["dates"],
-                            "file": f"{attachment.label} (PDF)",
+                            "file": attachment.label
+                            if "pdf" in attachment.label.lower()
+                            else f"{attachment.label} (PDF)",
                         },
                     )
                 )

@@ -286,10 +286,10 @@ def serve(
     observer.start()
     debouncer.thread.start()
     shown_host = f"[{host}]" if ":" in host else host
-    say(f"Serving http://{shown_host}:{server.server_address[1]}{base_path} (Ctrl-C to stop)")
-    sys.stdout.flush()
     signal.signal(signal.SIGTERM, _stop)  # a process manager's stop is a Ctrl-C too
-    try:
+    try:  # from the "Serving" line on, a stop signal always ends in "Stopped."
+        say(f"Serving http://{shown_host}:{server.server_address[1]}{base_path} (Ctrl-C to stop)")
+        sys.stdout.flush()
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass
