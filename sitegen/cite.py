@@ -270,14 +270,15 @@ def _bibtex_name(name: Name) -> str:
 
 def _braced(text: str) -> str:
     """Balance braces so a stray one cannot end the field; escape what TeX treats as code."""
-    depth = 0
-    kept = []
-    for char in text:
-        if char == "}" and depth == 0:
-            continue
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        kept.append(char)
-    text = "".join(kept) + "}" * depth
+    if "{" in text or "}" in text:
+        depth = 0
+        kept = []
+        for char in text:
+            if char == "}" and depth == 0:
+                continue
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            kept.append(char)
+        text = "".join(kept) + "}" * depth
     text = text.replace("\\", "\\textbackslash{}")
     for char in "&%$#_":
         text = text.replace(char, "\\" + char)

@@ -121,6 +121,8 @@ def main(argv: Sequence[str] | None = None, root: Path | None = None) -> int:
     except KeyboardInterrupt:
         print("\nInterrupted; the output folder was left as it was.", file=sys.stderr)
         return 130
+    for warning in summary.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if not args.quiet:
         print(
             summary_line(summary, project)
@@ -183,7 +185,7 @@ def _serve(project: pipeline.Project, args: argparse.Namespace) -> int:
         drafts=True,
         search=project.search,
     )
-    builder = pipeline.Builder(preview)
+    builder = pipeline.Builder(preview, index_once=True)
     if not _is_loopback(args.host):
         print(f"warning: serving on {args.host}, visible to other machines", file=sys.stderr)
     try:

@@ -55,13 +55,16 @@ def data_files(
         for k in sorted(catalog.items, key=lambda k: catalog.items[k].sort_key)
         if catalog.items[k].kind in CITED_KINDS
     ]
-    citations = [cite.citation(item, summaries[item.key], config, plan) for item in cited]
-    for item, record in zip(cited, citations, strict=True):
+    bibtex, ris = [], []
+    for item in cited:
+        record = cite.citation(item, summaries[item.key], config, plan)
+        bibtex.append(cite.bibtex(record))
+        ris.append(cite.ris(record))
         url = plan.item_urls[item.key]
-        files[citation_file(url, "bib")] = cite.bibtex(record).encode()
-        files[citation_file(url, "ris")] = cite.ris(record).encode()
-    files["catalogue.bib"] = "\n".join(cite.bibtex(c) for c in citations).encode()
-    files["catalogue.ris"] = "\r\n".join(cite.ris(c) for c in citations).encode()
+        files[citation_file(url, "bib")] = bibtex[-1].encode()
+        files[citation_file(url, "ris")] = ris[-1].encode()
+    files["catalogue.bib"] = "\n".join(bibtex).encode()
+    files["catalogue.ris"] = "\r\n".join(ris).encode()
     return files
 
 

@@ -51,9 +51,12 @@ class Builder:
     always the same as a clean build of the same inputs.
     """
 
-    def __init__(self, project: Project, today: datetime.date | None = None):
+    def __init__(
+        self, project: Project, today: datetime.date | None = None, index_once: bool = False
+    ):
         self.project = project
         self.today = today
+        self.index_once = index_once  # keep the first search index (a preview's rebuilds)
         self.memo = Memo()
 
     def build(self, progress: Callable[[int, int], None] | None = None) -> BuildSummary:
@@ -158,7 +161,8 @@ class Builder:
         output: write.PatchOutput | write.StagedOutput,
     ) -> int:
         """Write the search index, or keep the last one when no item page and no PDF
-        changed. Item pages not rendered this time are read back from the output."""
+        changed, or always when indexing once (a preview's edits must not wait for it).
+        Item pages not rendered this time are read back from the output."""
         project, memo = self.project, self.memo
         items = [page for page in site.plan.pages if page.view == "item"]
         records = _pdf_records(site, views, project, memo)
@@ -166,11 +170,8 @@ class Builder:
         for page in items:
             inputs.update(page.output_path.encode() + prints[page.output_path])
         inputs.update(pickle.dumps(records))
-        if (
-            memo.search
-            and memo.search[0] == inputs.digest()
-            and isinstance(output, write.PatchOutput)
-        ):
+        unchanged = memo.search and (self.index_once or memo.search[0] == inputs.digest())
+        if unchanged and isinstance(output, write.PatchOutput):
             for path in memo.search[1]:
                 output.keep(path)
             return memo.search[2]

@@ -39,7 +39,8 @@ def unavailable() -> str:
         from pagefind.service import get_executable
     except ImportError:
         return "the pagefind package is not installed (pip install 'pagefind[bin]')"
-    if get_executable() is None:
+    program = get_executable()
+    if program is None or not program.is_file():
         return "the Pagefind program was not found (pip install 'pagefind[bin]')"
     return ""
 

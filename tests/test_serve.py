@@ -147,7 +147,10 @@ def test_a_broken_file_shows_an_overlay_until_it_is_fixed(server):
     assert status == 200 and "Study 3" in body  # the last good page, under the overlay
     overlay = body[body.index('id="sitegen-errors"') :]
     assert "content/documents/3.md:4" in overlay and "date" in overlay
-    assert any("still serving the last good site" in line for line in server.output)
+    deadline = time.monotonic() + WAIT  # the terminal's lines arrive through a pipe
+    while not any("still serving the last good site" in line for line in server.output):
+        assert time.monotonic() < deadline, server.output
+        time.sleep(0.05)
     server.write("documents/3.md", good.replace("Study 3", "Study 3 fixed"))
     status, body = server.until("/documents/3/", lambda s, b: "Study 3 fixed" in b)
     assert "sitegen-errors" not in body
