@@ -282,7 +282,7 @@ def _braced(text: str) -> str:
     text = text.replace("\\", "\\textbackslash{}")
     for char in "&%$#_":
         text = text.replace(char, "\\" + char)
-    return text
+    return text.replace("~", "\\textasciitilde{}").replace("^", "\\textasciicircum{}")
 
 
 def ris(cite: Citation) -> str:
@@ -308,7 +308,7 @@ def ris(cite: Citation) -> str:
     if cite.abstract:
         lines.append(("AB", " ".join(cite.abstract.split())))
     lines.append(("ER", ""))
-    return "".join(f"{tag}  - {value}".rstrip() + "\r\n" for tag, value in lines)
+    return "".join(f"{tag}  - {value}\r\n" for tag, value in lines)
 
 
 def _ris_date(date: PartialDate) -> str:

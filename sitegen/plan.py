@@ -157,13 +157,14 @@ def plan_site(
                 claim(citation_file(url, suffix), f"the citation of {url}", item)
                 data_files.append(citation_file(url, suffix))
         for image in item.images:
-            stem = posixpath.splitext(posixpath.basename(image.path))[0]
-            large, thumbnail = f"{url}images/{stem}.jpg", f"{url}images/{stem}.thumb.jpg"
+            if image.path in thumbnail_urls:
+                continue  # one picture shown by two events is written once
+            large, thumbnail = _picture_paths(url, image.path, item.key)
             if claim(large, image.path, item, "images") and claim(
                 thumbnail, image.path, item, "images"
             ):
-                attachment_urls.setdefault(image.path, large)
-                thumbnail_urls.setdefault(image.path, thumbnail)
+                attachment_urls[image.path] = large
+                thumbnail_urls[image.path] = thumbnail
                 pictures.append((image.path, large, thumbnail))
 
     errors.extend(_content_link_errors(catalog, markups, item_urls, draft_keys, invalid_keys))
@@ -196,8 +197,19 @@ def planned_feeds(catalog: Catalog, config: SiteConfig) -> list[Feed]:
         )
     for term in catalog.tags:
         base = f"tags/{term.slug}/"
-        feeds.append(Feed(f"{base}feed.xml", f"Tag: {term.name} · {config.title}", base, term.keys))
+        keys = tuple(k for k in term.keys if catalog.items[k].kind != "page")
+        feeds.append(Feed(f"{base}feed.xml", f"Tag: {term.name} · {config.title}", base, keys))
     return feeds
+
+
+def _picture_paths(item_url: str, content_path: str, key: str) -> tuple[str, str]:
+    """`images/2015/hall.png` of an event -> `<event>/images/2015/hall.jpg` and
+    `….thumb.jpg`: the folders beside the Markdown file are kept, so names don't clash."""
+    relative = posixpath.relpath(content_path, posixpath.dirname(key))
+    if relative.startswith("../"):
+        relative = "images/" + posixpath.basename(content_path)
+    stem = posixpath.splitext(relative)[0]
+    return f"{item_url}{stem}.jpg", f"{item_url}{stem}.thumb.jpg"
 
 
 def _paginated(
