@@ -193,7 +193,9 @@ def work_data(cite: Citation, site_name: str) -> dict:
     return data
 
 
-def event_data(item: Item, url: str, description: str, images: list[str], config) -> dict:
+def event_data(
+    item: Item, url: str, description: str, images: list[str], site_language: str
+) -> dict:
     """schema.org `Event`: name, dates at their precision, place and organiser."""
     data: dict = {
         "@context": "https://schema.org",
@@ -204,7 +206,7 @@ def event_data(item: Item, url: str, description: str, images: list[str], config
         "startDate": item.date.iso,
         "endDate": (item.end or item.date).iso,
         "eventStatus": "https://schema.org/EventScheduled",
-        "inLanguage": item.lang or config.language,
+        "inLanguage": item.lang or site_language,
     }
     if item.location:
         data["location"] = {"@type": "Place", "name": item.location, "address": item.location}

@@ -40,10 +40,14 @@ def data_files(
     config: SiteConfig,
     plan: SitePlan,
     changed: Mapping[str, datetime.date],
+    formatted: dict[cite.Citation, tuple[str, str]] | None = None,
 ) -> dict[str, bytes]:
     """Every file of the site that is not a page: feeds, sitemap, robots.txt, the catalogue
     in four formats and each report's and document's citation files. `changed` gives the
-    day each item last changed, for the sitemap."""
+    day each item last changed, for the sitemap; `formatted`, if given, keeps each
+    citation's BibTeX and RIS for the next build, as formatting is the slow part."""
+    formatted = {} if formatted is None else formatted
+    kept: dict[cite.Citation, tuple[str, str]] = {}
     files = {feed.path: feeds.atom(feed, catalog, summaries, config, plan) for feed in plan.feeds}
     files["sitemap.xml"] = feeds.sitemap(_sitemap_pages(catalog, plan, changed), config)
     files["robots.txt"] = feeds.robots(config)
@@ -58,11 +62,14 @@ def data_files(
     bibtex, ris = [], []
     for item in cited:
         record = cite.citation(item, summaries[item.key], config, plan)
-        bibtex.append(cite.bibtex(record))
-        ris.append(cite.ris(record))
+        kept[record] = formatted.get(record) or (cite.bibtex(record), cite.ris(record))
+        bibtex.append(kept[record][0])
+        ris.append(kept[record][1])
         url = plan.item_urls[item.key]
         files[citation_file(url, "bib")] = bibtex[-1].encode()
         files[citation_file(url, "ris")] = ris[-1].encode()
+    formatted.clear()
+    formatted.update(kept)
     files["catalogue.bib"] = "\n".join(bibtex).encode()
     files["catalogue.ris"] = "\r\n".join(ris).encode()
     return files

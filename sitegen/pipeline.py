@@ -124,7 +124,7 @@ class Builder:
                 changed = _last_changes(site, project)
                 summaries = {key: views.summary(key) for key in site.catalog.items}
                 for path, content in exports.data_files(
-                    site.catalog, summaries, site.config, site.plan, changed
+                    site.catalog, summaries, site.config, site.plan, changed, memo.citations
                 ).items():
                     output.write_bytes(path, content)
             if any(page.view == "search" for page in site.plan.pages):

@@ -181,7 +181,9 @@ class Views:
         absolute = self.config.absolute(url)
         if item.kind == "event":
             images = [self.config.absolute(self.plan.attachment_urls[i.path]) for i in item.images]
-            data = cite.event_data(item, absolute, self.summary(item.key), images, self.config)
+            data = cite.event_data(
+                item, absolute, self.summary(item.key), images, self.config.language
+            )
             return {"meta_tags": [], "json_ld": SafeHtml(cite.json_ld(data)), "cite": None}
         if item.kind not in CITED_KINDS:
             return {"meta_tags": [], "json_ld": "", "cite": None}
