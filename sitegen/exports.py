@@ -48,7 +48,11 @@ def data_files(
     citation's BibTeX and RIS for the next build, as formatting is the slow part."""
     formatted = {} if formatted is None else formatted
     kept: dict[cite.Citation, tuple[str, str]] = {}
-    files = {feed.path: feeds.atom(feed, catalog, summaries, config, plan) for feed in plan.feeds}
+    entries: dict[str, str] = {}
+    files = {
+        feed.path: feeds.atom(feed, catalog, summaries, config, plan, entries)
+        for feed in plan.feeds
+    }
     files["sitemap.xml"] = feeds.sitemap(_sitemap_pages(catalog, plan, changed), config)
     files["robots.txt"] = feeds.robots(config)
     rows = records(catalog, summaries, config, plan)

@@ -27,8 +27,13 @@ def atom(
     summaries: Mapping[str, str],
     config: SiteConfig,
     plan: SitePlan,
+    entries: dict[str, str] | None = None,
 ) -> bytes:
-    """An Atom 1.0 document (RFC 4287) with the newest `config.feed_size` entries."""
+    """An Atom 1.0 document (RFC 4287) with the newest `config.feed_size` entries.
+
+    An item is in several feeds (the site's, its type's, its tags'): `entries` keeps each
+    entry's XML for the other feeds of the same build, as writing XML is the slow part."""
+    entries = {} if entries is None else entries
     ET.register_namespace("", ATOM)
     items = [catalog.items[k] for k in feed.keys[: config.feed_size]]
     root = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": config.language})
@@ -44,10 +49,17 @@ def atom(
     _text(author, "name", config.title)
     _text(author, "uri", config.site_url)
     _text(root, "generator", "sitegen")
-    for item in items:
-        root.append(_entry(item, summaries.get(item.key, ""), config, plan))
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    for item in items:
+        if item.key not in entries:
+            entry = _entry(item, summaries.get(item.key, ""), config, plan)
+            ET.indent(entry, level=1)
+            xml = ET.tostring(entry, encoding="unicode")
+            entries[item.key] = xml.replace(f' xmlns="{ATOM}"', "", 1)  # declared on <feed>
+    head = ET.tostring(root, encoding="unicode").removesuffix("\n</feed>")
+    body = "".join(f"\n  {entries[item.key]}" for item in items)
+    declaration = "<?xml version='1.0' encoding='utf-8'?>\n"
+    return f"{declaration}{head}{body}\n</feed>\n".encode()
 
 
 def _entry(item: Item, summary: str, config: SiteConfig, plan: SitePlan) -> ET.Element:

@@ -123,10 +123,15 @@ class Builder:
             with timed(timings, "data"):
                 changed = _last_changes(site, project)
                 summaries = {key: views.summary(key) for key in site.catalog.items}
+                data_prints: dict[str, bytes] = {}
                 for path, content in exports.data_files(
                     site.catalog, summaries, site.config, site.plan, changed, memo.citations
                 ).items():
-                    output.write_bytes(path, content)
+                    data_prints[path] = hashlib.blake2b(content, digest_size=16).digest()
+                    if known and memo.data_prints.get(path) == data_prints[path]:
+                        output.keep(path)  # no need to read the old file to compare
+                    else:
+                        output.write_bytes(path, content)
             if any(page.view == "search" for page in site.plan.pages):
                 with timed(timings, "search"):
                     search_records = self._index(site, views, prints, fresh_html, output)
@@ -134,7 +139,7 @@ class Builder:
         except BaseException:
             output.discard()
             raise
-        memo.page_prints, memo.copies = prints, copies
+        memo.page_prints, memo.copies, memo.data_prints = prints, copies, data_prints
         memo.outputs = frozenset(output.paths)
         counts = Counter(item.kind for item in site.catalog.items.values())
         held = Counter(site.held.values())

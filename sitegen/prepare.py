@@ -77,6 +77,7 @@ class Memo:
     pictures: dict[tuple, images.Picture] = field(default_factory=dict)  # by file version
     pdf_texts: dict[tuple, str] = field(default_factory=dict)  # by file version
     citations: dict = field(default_factory=dict)  # BibTeX and RIS by citation record
+    data_prints: dict[str, bytes] = field(default_factory=dict)  # feeds, exports: path -> hash
     search: tuple[bytes, frozenset[str], int] | None = None  # (inputs, files, records)
     environment: tuple[object, jinja2.Environment] | None = None  # (what made it, it)
 
