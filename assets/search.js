@@ -24,6 +24,7 @@ const counts = {}; // facet -> value -> the <span> showing its count
 buildFilters(await pagefind.filters());
 readAddress();
 let latest = 0;
+let lastAsked = null;
 let pending = [];
 await run();
 
@@ -84,6 +85,11 @@ function chosen() {
 async function run() {
   const query = input.value.trim();
   const filters = chosen();
+  // Enter and the typing pause both ask; the same search twice would redraw the list
+  // under the reader's pointer.
+  const asked = JSON.stringify([query, filters]);
+  if (asked === lastAsked) return;
+  lastAsked = asked;
   writeAddress(query, filters);
   const ticket = ++latest;
   if (!query && Object.keys(filters).length === 0) {
