@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: build check serve test lint clean
+.PHONY: build check serve test lint bench clean
 
 build: $(VENV)/.installed
 	$(BIN)/python build.py
@@ -18,6 +18,10 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check sitegen tests build.py scripts benchmarks
 	$(BIN)/ruff format --check sitegen tests build.py scripts benchmarks
 	$(BIN)/python -m pytest -q
+
+# Build times of generated catalogues (minutes at 10,000 items); never part of `make test`.
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix sitegen tests build.py scripts benchmarks

@@ -1,0 +1,109 @@
+"""Build times of a generated catalogue: cold, no-op, one edited item, one edited layout.
+
+    python benchmarks/bench.py                       # N = 1,000 and 10,000, 3 runs each
+    python benchmarks/bench.py --sizes 1000 --runs 5
+
+Every figure is one `build.py build --no-search` in a fresh process, as CI and editors run
+it; the table gives the median of `--runs` of wall seconds, CPU seconds (the process and
+its children) and the peak memory of the largest process. Each run works on its own copy
+of the project, so the layouts in the repository are never touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from generate import generate  # noqa: E402
+
+SCENARIOS = ("cold", "no-op", "edit one item", "edit one layout")
+
+
+# Runs one build as its only child, so the child's figures are that build's alone.
+_ONE_BUILD = (
+    "import resource, subprocess, sys\n"
+    "subprocess.run([sys.executable, 'build.py', 'build', '--no-search', '-q'], check=True)\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(usage.ru_utime + usage.ru_stime, usage.ru_maxrss)\n"
+)
+
+
+def measure(project: Path) -> dict[str, float]:
+    """One build in a fresh process: wall and CPU seconds, peak resident memory in MiB."""
+    started = time.perf_counter()
+    finished = subprocess.run(
+        [sys.executable, "-c", _ONE_BUILD], cwd=project, check=True, capture_output=True, text=True
+    )
+    wall = time.perf_counter() - started
+    cpu, peak_kib = finished.stdout.split()
+    return {"wall": wall, "cpu": float(cpu), "peak_mib": int(peak_kib) / 1024}
+
+
+def run_size(n: int, runs: int, scratch: Path) -> dict[str, list[dict[str, float]]]:
+    generated = scratch / f"generated-{n}"
+    generate(n, generated)
+    results: dict[str, list[dict[str, float]]] = {name: [] for name in SCENARIOS}
+    for run in range(runs):
+        project = scratch / f"project-{n}-{run}"
+        for folder in ("layouts", "assets"):
+            shutil.copytree(REPO / folder, project / folder)
+        for name in ("site.yaml", "build.py"):
+            shutil.copy(REPO / name, project / name)
+        shutil.copytree(generated / "content", project / "content")
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+        results["cold"].append(measure(project))
+        results["no-op"].append(measure(project))
+        item = sorted((project / "content" / "documents").glob("*.md"))[run]
+        item.write_text(item.read_text(encoding="utf-8") + f"\nEdited in run {run}.\n")
+        results["edit one item"].append(measure(project))
+        layout = project / "layouts" / "document.html"
+        layout.write_text(layout.read_text(encoding="utf-8") + f"{{# run {run} #}}\n")
+        results["edit one layout"].append(measure(project))
+        shutil.rmtree(project)
+    return results
+
+
+def table(all_results: dict[int, dict[str, list[dict[str, float]]]]) -> str:
+    lines = [
+        "| items | build | wall s | CPU s | peak MiB |",
+        "|---:|---|---:|---:|---:|",
+    ]
+    for n, results in all_results.items():
+        for name in SCENARIOS:
+            runs = results[name]
+            median = {k: statistics.median(r[k] for r in runs) for k in ("wall", "cpu", "peak_mib")}
+            lines.append(
+                f"| {n:,} | {name} | {median['wall']:.2f} | {median['cpu']:.2f} "
+                f"| {median['peak_mib']:.0f} |"
+            )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="print every run as JSON too")
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        results = {n: run_size(n, args.runs, scratch) for n in args.sizes}
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(table(results))
+    if args.json:
+        print(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
