@@ -234,7 +234,7 @@ def _agent(name: Name) -> dict:
 
 def bibtex(cite: Citation) -> str:
     """A BibTeX entry in UTF-8 (biblatex and BibTeX with a UTF-8 setup read it as is)."""
-    entry_type = "techreport" if cite.kind == "report" else _bibtex_type(cite.doc_types)
+    entry_type = {"report": "techreport", "manual": "manual"}.get(_genre(cite), "misc")
     text: list[tuple[str, str]] = []  # plain values, escaped below
     if cite.publisher:
         text.append(("institution" if entry_type == "techreport" else "publisher", cite.publisher))
@@ -256,14 +256,20 @@ def bibtex(cite: Citation) -> str:
     return f"@{entry_type}{{{cite.key},\n{body}}}\n"
 
 
-def _bibtex_type(doc_types: tuple[str, ...]) -> str:
-    for doc_type in doc_types:
-        lowered = doc_type.casefold()
-        if "manual" in lowered or "guideline" in lowered:
-            return "manual"
-        if "report" in lowered or "research" in lowered or "study" in lowered:
-            return "techreport"
-    return "misc"
+def _genre(cite: Citation) -> str:
+    """report, manual, law, article or other: what BibTeX and RIS each have a type for."""
+    if cite.kind == "report":
+        return "report"
+    lowered = " ".join(cite.doc_types).casefold()
+    for genre, words in (
+        ("manual", ("manual", "guideline")),
+        ("report", ("report", "research", "study")),
+        ("law", ("law",)),
+        ("article", ("article",)),
+    ):
+        if any(word in lowered for word in words):
+            return genre
+    return "other"
 
 
 def _bibtex_name(name: Name) -> str:
@@ -289,10 +295,7 @@ def _braced(text: str) -> str:
 
 def ris(cite: Citation) -> str:
     """An RIS record (EndNote, Zotero, Mendeley, RefWorks), CRLF line ends as the format says."""
-    kind = "RPRT" if cite.kind == "report" or "report" in " ".join(cite.doc_types).lower() else None
-    if kind is None:
-        lowered = " ".join(cite.doc_types).casefold()
-        kind = "STAT" if "law" in lowered else "JOUR" if "article" in lowered else "GEN"
+    kind = {"report": "RPRT", "law": "STAT", "article": "JOUR"}.get(_genre(cite), "GEN")
     lines = [("TY", kind), ("TI", cite.title)]
     lines += [("AU", name.inverted) for name in cite.names]
     lines.append(("PY", str(cite.date.year)))

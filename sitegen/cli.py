@@ -152,6 +152,11 @@ def summary_line(summary: pipeline.BuildSummary, project: pipeline.Project) -> s
     )
 
 
+def _with_warnings(summary: pipeline.BuildSummary, project: pipeline.Project) -> str:
+    """The summary line after the build's warnings, for the preview's terminal."""
+    return "\n".join([*(f"warning: {w}" for w in summary.warnings), summary_line(summary, project)])
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
@@ -191,7 +196,7 @@ def _serve(project: pipeline.Project, args: argparse.Namespace) -> int:
     try:
         serve.serve(
             preview.out_dir,
-            lambda: summary_line(builder.build(), preview),
+            lambda: _with_warnings(builder.build(), preview),
             [project.content_dir, project.layouts_dir, project.assets_dir, project.config_path],
             host=args.host,
             port=args.port,

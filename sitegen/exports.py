@@ -14,10 +14,10 @@ from collections.abc import Mapping
 
 from . import cite, feeds
 from .config import SiteConfig
-from .model import CITED_KINDS, Catalog, Item, SitePlan, citation_file
+from .model import CITED_KINDS, LIST_FOLDERS, Catalog, Item, SitePlan, citation_file
 from .schema import FIELDS
 
-RECORD_KINDS = ("event", "report", "document")
+RECORD_KINDS = tuple(LIST_FOLDERS)  # events, reports, documents
 # Columns of the CSV: what identifies a record, then every field a record type may have.
 COLUMNS = (
     "type",
@@ -58,13 +58,8 @@ def data_files(
     rows = records(catalog, summaries, config, plan)
     files["catalogue.json"] = catalogue_json(rows, config)
     files["catalogue.csv"] = catalogue_csv(rows)
-    cited = [
-        catalog.items[k]
-        for k in sorted(catalog.items, key=lambda k: catalog.items[k].sort_key)
-        if catalog.items[k].kind in CITED_KINDS
-    ]
     bibtex, ris = [], []
-    for item in cited:
+    for item in (catalog.items[key] for key in catalog.newest(CITED_KINDS)):
         record = cite.citation(item, summaries[item.key], config, plan)
         kept[record] = formatted.get(record) or (cite.bibtex(record), cite.ris(record))
         bibtex.append(kept[record][0])
@@ -106,11 +101,10 @@ def records(
     catalog: Catalog, summaries: Mapping[str, str], config: SiteConfig, plan: SitePlan
 ) -> list[dict]:
     """Newest first, as on the site; absent fields are left out."""
-    keys = sorted(
-        (k for kind in RECORD_KINDS for k in catalog.by_kind[kind]),
-        key=lambda k: catalog.items[k].sort_key,
-    )
-    return [_record(catalog, catalog.items[k], summaries[k], config, plan) for k in keys]
+    return [
+        _record(catalog, catalog.items[k], summaries[k], config, plan)
+        for k in catalog.newest(RECORD_KINDS)
+    ]
 
 
 def _record(catalog: Catalog, item: Item, summary: str, config: SiteConfig, plan: SitePlan) -> dict:

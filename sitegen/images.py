@@ -18,7 +18,6 @@ THUMBNAIL = (480, 360)  # the box a thumbnail fits in
 @dataclass(frozen=True)
 class Picture:
     large: bytes
-    large_size: tuple[int, int]
     thumbnail: bytes
     thumbnail_size: tuple[int, int]
 
@@ -43,7 +42,7 @@ def derive(data: bytes) -> Picture:
     large.thumbnail((LARGE, LARGE), Image.Resampling.LANCZOS)
     small = image.copy()
     small.thumbnail(THUMBNAIL, Image.Resampling.LANCZOS)
-    return Picture(_jpeg(large, 85), large.size, _jpeg(small, 80), small.size)
+    return Picture(_jpeg(large, 85), _jpeg(small, 80), small.size)
 
 
 def _jpeg(image: Image.Image, quality: int) -> bytes:

@@ -171,6 +171,11 @@ class Catalog:
     tag_slug: Mapping[str, str] = field(default_factory=dict)  # shown spelling -> slug
     doc_type_slug: Mapping[str, str] = field(default_factory=dict)
 
+    def newest(self, kinds: tuple[str, ...]) -> tuple[str, ...]:
+        """The keys of items of these kinds, newest first, as each kind's list is."""
+        keys = (key for kind in kinds for key in self.by_kind[kind])
+        return tuple(sorted(keys, key=lambda key: self.items[key].sort_key))
+
 
 @dataclass(frozen=True)
 class PlannedPage:

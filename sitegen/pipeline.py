@@ -65,7 +65,7 @@ class Builder:
         timings: dict[str, float] = {}
         project, memo = self.project, self.memo
         site = prepare(project, memo, timings, self.today)
-        sizes = {p: (pic.large_size, pic.thumbnail_size) for p, pic in site.pictures.items()}
+        sizes = {path: picture.thumbnail_size for path, picture in site.pictures.items()}
         views = Views(site.catalog, site.markups, site.plan, site.config, sizes)
         layout_prints = render.layout_digests(project.layouts_dir, memo.layout_references)
         shared = repr((site.config, sorted(site.plan.asset_urls.items()))).encode()
@@ -82,7 +82,17 @@ class Builder:
             else write.StagedOutput(project.out_dir)
         )
         prints: dict[str, bytes] = {}
-        copies: dict[str, tuple] = {}
+        stamps: dict[str, object] = {}  # every other file: what it was made from
+
+        def place(path: str, stamp: object, make: Callable[[], bytes]) -> None:
+            """Write a file that is not a page, unless the last build wrote it from the
+            same inputs: then it is kept, without reading it back to compare."""
+            stamps[path] = stamp
+            if known and memo.stamps.get(path) == stamp:
+                output.keep(path)
+            else:
+                output.write_bytes(path, make())
+
         fresh_html: dict[str, str] = {}  # item pages rendered this time, for the search index
         rendered = 0
         search_records = 0
@@ -105,41 +115,33 @@ class Builder:
                         progress(done, total)
             pages_written, pages_unchanged = output.written, output.unchanged
             with timed(timings, "copy"):
-                for source_path, output_path in site.plan.copies:
-                    copies[output_path] = (source_path, site.file_versions.get(source_path))
-                    if known and memo.copies.get(output_path) == copies[output_path]:
-                        output.keep(output_path)
-                    else:
-                        output.copy_file(project.content_dir / source_path, output_path)
-                for source_path, large, thumbnail in site.plan.pictures:
-                    output.write_bytes(large, site.pictures[source_path].large)
-                    output.write_bytes(thumbnail, site.pictures[source_path].thumbnail)
+                for source, path in site.plan.copies:
+                    source_file = project.content_dir / source
+                    stamp = (source, site.file_versions.get(source))
+                    place(path, stamp, source_file.read_bytes)
+                for source, large, thumbnail in site.plan.pictures:
+                    picture, version = site.pictures[source], site.file_versions.get(source)
+                    place(large, (source, version, "large"), lambda p=picture: p.large)
+                    place(thumbnail, (source, version, "thumbnail"), lambda p=picture: p.thumbnail)
                 for name, content in sorted(site.assets.items()):
-                    url = site.plan.asset_urls[name]  # named by a hash of its bytes
-                    if url in previous:
-                        output.keep(url)
-                    else:
-                        output.write_bytes(url, content)
+                    # Named by a hash of its bytes: the name is all that can change.
+                    place(site.plan.asset_urls[name], name, lambda c=content: c)
             with timed(timings, "data"):
                 changed = _last_changes(site, project)
                 summaries = {key: views.summary(key) for key in site.catalog.items}
-                data_prints: dict[str, bytes] = {}
                 for path, content in exports.data_files(
                     site.catalog, summaries, site.config, site.plan, changed, memo.citations
                 ).items():
-                    data_prints[path] = hashlib.blake2b(content, digest_size=16).digest()
-                    if known and memo.data_prints.get(path) == data_prints[path]:
-                        output.keep(path)  # no need to read the old file to compare
-                    else:
-                        output.write_bytes(path, content)
-            if any(page.view == "search" for page in site.plan.pages):
+                    digest = hashlib.blake2b(content, digest_size=16).digest()
+                    place(path, digest, lambda c=content: c)
+            if views.search:
                 with timed(timings, "search"):
                     search_records = self._index(site, views, prints, fresh_html, output)
             output.commit()
         except BaseException:
             output.discard()
             raise
-        memo.page_prints, memo.copies, memo.data_prints = prints, copies, data_prints
+        memo.page_prints, memo.stamps = prints, stamps
         memo.outputs = frozenset(output.paths)
         counts = Counter(item.kind for item in site.catalog.items.values())
         held = Counter(site.held.values())
@@ -169,17 +171,17 @@ class Builder:
         changed, or always when indexing once (a preview's edits must not wait for it).
         Item pages not rendered this time are read back from the output."""
         project, memo = self.project, self.memo
+        keep = memo.search is not None and isinstance(output, write.PatchOutput)
+        if keep and self.index_once:
+            return self._keep_index(output)
         items = [page for page in site.plan.pages if page.view == "item"]
         records = _pdf_records(site, views, project, memo)
         inputs = hashlib.blake2b(digest_size=16)
         for page in items:
             inputs.update(page.output_path.encode() + prints[page.output_path])
         inputs.update(pickle.dumps(records))
-        unchanged = memo.search and (self.index_once or memo.search[0] == inputs.digest())
-        if unchanged and isinstance(output, write.PatchOutput):
-            for path in memo.search[1]:
-                output.keep(path)
-            return memo.search[2]
+        if keep and memo.search[0] == inputs.digest():
+            return self._keep_index(output)
         pages = [
             (
                 site.config.base_path + page.url,
@@ -197,6 +199,12 @@ class Builder:
             frozenset(f"{search.INDEX_FOLDER}/{p}" for p in files),
             count,
         )
+        return count
+
+    def _keep_index(self, output: write.PatchOutput) -> int:
+        _, files, count = self.memo.search
+        for path in files:
+            output.keep(path)
         return count
 
 

@@ -185,16 +185,11 @@ def plan_site(
 
 def planned_feeds(catalog: Catalog, config: SiteConfig) -> list[Feed]:
     """One feed for the whole site, one per content type and one per tag."""
-    newest = sorted(
-        (k for kind in ("event", "report", "document") for k in catalog.by_kind[kind]),
-        key=lambda k: catalog.items[k].sort_key,
-    )
-    feeds = [Feed("feed.xml", f"{config.title}: new additions", "", tuple(newest))]
-    for kind, title in (("event", "Events"), ("report", "Reports"), ("document", "Documents")):
-        folder = f"{kind}s/"
-        feeds.append(
-            Feed(f"{folder}feed.xml", f"{title} · {config.title}", folder, catalog.by_kind[kind])
-        )
+    newest = catalog.newest(tuple(LIST_FOLDERS))
+    feeds = [Feed("feed.xml", f"{config.title}: new additions", "", newest)]
+    for kind, folder in LIST_FOLDERS.items():
+        title = f"{folder.capitalize()} · {config.title}"
+        feeds.append(Feed(f"{folder}/feed.xml", title, f"{folder}/", catalog.by_kind[kind]))
     for term in catalog.tags:
         base = f"tags/{term.slug}/"
         keys = tuple(k for k in term.keys if catalog.items[k].kind != "page")

@@ -70,14 +70,13 @@ class Memo:
     validation_inputs: object = None  # what every validation depends on beyond its file
     markups: dict[tuple[str, str], Markup] = field(default_factory=dict)
     page_prints: dict[str, bytes] = field(default_factory=dict)  # output path -> fingerprint
-    copies: dict[str, tuple] = field(default_factory=dict)  # output path -> source version
+    stamps: dict[str, object] = field(default_factory=dict)  # non-page file -> its inputs
     outputs: frozenset[str] | None = None  # every file the last build left in the output
     layout_references: dict[bytes, set[str]] = field(default_factory=dict)
     similar: dict = field(default_factory=dict)  # the catalog's similar items, by inputs
     pictures: dict[tuple, images.Picture] = field(default_factory=dict)  # by file version
     pdf_texts: dict[tuple, str] = field(default_factory=dict)  # by file version
     citations: dict = field(default_factory=dict)  # BibTeX and RIS by citation record
-    data_prints: dict[str, bytes] = field(default_factory=dict)  # feeds, exports: path -> hash
     search: tuple[bytes, frozenset[str], int] | None = None  # (inputs, files, records)
     environment: tuple[object, jinja2.Environment] | None = None  # (what made it, it)
 

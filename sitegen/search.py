@@ -1,8 +1,9 @@
 """The search index: Pagefind over the rendered pages, plus the text of attached PDFs.
 
-The index is built from exactly the HTML this build made, before anything is written. A PDF's text becomes a record of its
-own that leads to the report or document page the PDF belongs to, with that page's
-filters, so a reader who filters by year or type still finds words that are only inside it.
+The index is built from exactly the HTML this build made, before anything is written.
+A PDF's text becomes a record of its own that leads to the report or document page the
+PDF belongs to, with that page's filters, so a reader who filters by year or type still
+finds words that are only inside it.
 """
 
 from __future__ import annotations

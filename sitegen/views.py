@@ -58,10 +58,11 @@ class Views:
         markups: Mapping[str, Markup],
         plan: SitePlan,
         config: SiteConfig,
-        picture_sizes: Mapping[str, tuple[tuple[int, int], tuple[int, int]]] | None = None,
+        thumbnail_sizes: Mapping[str, tuple[int, int]] | None = None,
     ):
         self.catalog, self.markups, self.plan, self.config = catalog, markups, plan, config
-        self.picture_sizes = picture_sizes or {}
+        self.thumbnail_sizes = thumbnail_sizes or {}
+        self.feeds = {feed.path: feed for feed in plan.feeds}
         self.search = any(page.view == "search" for page in plan.pages)
         self.base = config.base_path
         self._briefs: dict[str, dict] = {}
@@ -96,9 +97,7 @@ class Views:
                 "summary": self.summary(key),
                 "number": item.number,
                 "lang": item.lang if item.lang and item.lang != self.config.language else "",
-                "language": LANGUAGE_NAMES.get(item.lang.split("-")[0], item.lang)
-                if item.lang
-                else "",
+                "language": language_name(item.lang) if item.lang else "",
                 "draft": item.draft,
                 "scheduled": item.scheduled,
             }
@@ -148,7 +147,7 @@ class Views:
             "type": [KIND_LABELS[item.kind][0]],
             "year": [str(item.date.year)],
             "doctype": list(item.doc_types),
-            "language": [LANGUAGE_NAMES.get(language.split("-")[0], language)],
+            "language": [language_name(language)],
             "tag": [self.terms[self.catalog.tag_slug[t]].name for t in item.tags],
         }
 
@@ -158,19 +157,17 @@ class Views:
         return {
             **self.brief(key),
             "lang": language,
-            "language": LANGUAGE_NAMES.get(language.split("-")[0], language),
+            "language": language_name(language),
             "absolute_url": self.config.absolute(self.plan.item_urls[key]),
         }
 
     def _picture(self, image) -> dict:
-        large_size, thumb_size = self.picture_sizes.get(image.path, ((0, 0), (0, 0)))
+        width, height = self.thumbnail_sizes[image.path]
         return {
             "url": self.plan.attachment_urls[image.path],
             "thumbnail": self.plan.thumbnail_urls[image.path],
-            "width": thumb_size[0],
-            "height": thumb_size[1],
-            "large_width": large_size[0],
-            "large_height": large_size[1],
+            "width": width,
+            "height": height,
             "alt": image.alt,
             "caption": image.caption,
         }
@@ -265,14 +262,12 @@ def page_context(views: Views, page: PlannedPage) -> tuple[str, dict]:
 
 def _feeds(views: Views, page: PlannedPage) -> list[dict]:
     """The Atom feeds a page links to: the site's, and the one of its type or tag."""
-    feeds = [{"title": f"{views.config.title}: new additions", "url": "feed.xml"}]
+    paths = ["feed.xml"]
     if page.view == "list":
-        title = KIND_LABELS[page.key][1]
-        feeds.append({"title": title, "url": f"{LIST_FOLDERS[page.key]}/feed.xml"})
+        paths.append(f"{LIST_FOLDERS[page.key]}/feed.xml")
     elif page.view == "tag":
-        term = views.terms[page.key]
-        feeds.append({"title": f"Tag: {term.name}", "url": f"tags/{term.slug}/feed.xml"})
-    return feeds
+        paths.append(f"tags/{page.key}/feed.xml")
+    return [{"title": views.feeds[path].title, "url": path} for path in paths]
 
 
 def _context(views: Views, page: PlannedPage) -> dict:
@@ -365,6 +360,11 @@ def _context(views: Views, page: PlannedPage) -> dict:
             "record_count": sum(len(catalog.by_kind[kind]) for kind in LIST_FOLDERS),
         }
     return {"template": "404.html"}
+
+
+def language_name(code: str) -> str:
+    """'et' and 'et-EE' -> 'Estonian'; a code we have no name for is shown as it is."""
+    return LANGUAGE_NAMES.get(code.split("-")[0], code)
 
 
 def _term_view(term, folder: str) -> dict:
