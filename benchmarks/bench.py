@@ -29,20 +29,27 @@ from generate import generate  # noqa: E402
 SCENARIOS = ("cold", "no-op", "edit one item", "edit one layout")
 
 
-# Runs one build as its only child, so the child's figures are that build's alone.
-_ONE_BUILD = (
-    "import resource, subprocess, sys\n"
-    "subprocess.run([sys.executable, 'build.py', 'build', '--no-search', '-q'], check=True)\n"
+# Runs one command as its only child, so the child's figures are that command's alone.
+# ru_maxrss of RUSAGE_CHILDREN is the largest of the waited-for processes, not their sum.
+_ONE_RUN = (
+    "import json, resource, subprocess, sys\n"
+    "subprocess.run(json.loads(sys.argv[1]), check=True, stdout=subprocess.DEVNULL)\n"
     "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
     "print(usage.ru_utime + usage.ru_stime, usage.ru_maxrss)\n"
 )
+OUR_BUILD = [sys.executable, "build.py", "build", "--no-search", "-q"]
 
 
-def measure(project: Path) -> dict[str, float]:
-    """One build in a fresh process: wall and CPU seconds, peak resident memory in MiB."""
+def measure(project: Path, command: list[str] = OUR_BUILD) -> dict[str, float]:
+    """One run of `command` in `project`, in a fresh process: wall and CPU seconds (the
+    process and its children), and the peak resident memory of the largest one in MiB."""
     started = time.perf_counter()
     finished = subprocess.run(
-        [sys.executable, "-c", _ONE_BUILD], cwd=project, check=True, capture_output=True, text=True
+        [sys.executable, "-c", _ONE_RUN, json.dumps(command)],
+        cwd=project,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     wall = time.perf_counter() - started
     cpu, peak_kib = finished.stdout.split()
