@@ -5,9 +5,9 @@ once: duplicate document numbers, references to nothing, tags that would share a
 
 from __future__ import annotations
 
-import heapq
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping
+from itertools import combinations, groupby
 
 from .config import SiteConfig
 from .errors import ContentError
@@ -284,23 +284,56 @@ def _similar(
         if item.kind != "page":
             for term in terms:
                 postings[term].append(position)
+    members = {term: frozenset(positions) for term, positions in postings.items()}
+    position_of = {item.key: position for position, item in enumerate(ordered)}
     similar: dict[str, tuple[str, ...]] = {}
     for position, item in enumerate(ordered):
-        scores: defaultdict[int, float] = defaultdict(float)
-        for term in term_sets[position]:
-            others = postings.get(term, [])
-            for other in others:
-                scores[other] += 1.0 + 1.0 / len(others)
-        known = set(related.get(item.key, ()))
-        best = heapq.nsmallest(
-            SIMILAR_LIMIT + len(known) + 1, scores.items(), key=lambda pair: (-pair[1], pair[0])
-        )
-        chosen = [
-            ordered[other].key
-            for other, _ in best
-            if other != position and ordered[other].key not in known
-        ]
-        similar[item.key] = tuple(chosen[:SIMILAR_LIMIT])
+        excluded = {position, *(position_of[key] for key in related.get(item.key, ()))}
+        terms = sorted(term_sets[position] & postings.keys(), key=lambda t: (len(postings[t]), t))
+        best = _best_scored(terms, postings, members, excluded)
+        similar[item.key] = tuple(ordered[other].key for other in best)
     if memo is not None:
         memo.update(inputs=inputs, similar=similar)
     return similar
+
+
+def _best_scored(
+    terms: list[str],
+    postings: Mapping[str, list[int]],
+    members: Mapping[str, frozenset[int]],
+    excluded: set[int],
+) -> list[int]:
+    """The SIMILAR_LIMIT positions scoring highest, lowest position first on ties, where a
+    position scores the sum of the weights (1 + 1/its item count) of the `terms` it shares.
+
+    A position's score depends only on which subset of `terms` it shares, so the subsets
+    are visited best first, each taking the lowest positions not yet taken that share at
+    least it (set intersections, in C). A position taken by a larger subset is never
+    scored again, and the search stops once five are found. Scoring every position that
+    shares any term, as a first version did, was quadratic when a tag is on most of the
+    catalogue: 20 s at 10,000 items against 1 s. Sums run rarest term first, so equal
+    subsets give equal floats whatever the hash seed.
+    """
+    weights = {term: 1.0 + 1.0 / len(postings[term]) for term in terms}
+    subsets = sorted(
+        (
+            (sum(weights[t] for t in subset), subset)
+            for size in range(len(terms), 0, -1)
+            for subset in combinations(terms, size)  # each in rarest-first order
+        ),
+        key=lambda pair: -pair[0],
+    )
+    chosen: list[int] = []
+    taken = set(excluded)
+    for score, group in groupby(subsets, key=lambda pair: pair[0]):
+        need = SIMILAR_LIMIT - len(chosen)
+        found: list[int] = []
+        for _, subset in group:
+            sharing = members[subset[0]].intersection(*(members[t] for t in subset[1:]))
+            found += sorted(sharing - taken)[:need]
+        found.sort()
+        chosen += found[:need]
+        taken.update(found)
+        if len(chosen) == SIMILAR_LIMIT:
+            break
+    return chosen
