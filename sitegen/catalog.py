@@ -325,7 +325,7 @@ def _best_scored(
     )
     chosen: list[int] = []
     taken = set(excluded)
-    for score, group in groupby(subsets, key=lambda pair: pair[0]):
+    for _, group in groupby(subsets, key=lambda pair: pair[0]):
         need = SIMILAR_LIMIT - len(chosen)
         found: list[int] = []
         for _, subset in group:

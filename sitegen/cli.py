@@ -9,6 +9,7 @@ import datetime
 import errno
 import ipaddress
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -20,6 +21,7 @@ from . import pipeline, scaffold, serve
 from .config import FULL_URL, PATH_ONLY, url_path
 from .errors import BuildFailed, display_path, format_errors
 
+CACHE_FOLDER = ".cache/sitegen"
 EXIT_CONTENT_ERRORS = 1
 EXIT_USAGE = 2
 
@@ -40,6 +42,19 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     shared.add_argument(
         "--drafts", action="store_true", help="include drafts and scheduled items, marked"
+    )
+    shared.add_argument(
+        "--jobs",
+        type=_jobs,
+        help="processes that render Markdown and pages (default: one per processor core)",
+    )
+    shared.add_argument(
+        "--cache-dir",
+        type=Path,
+        help=f"where builds keep what they learnt (default: {CACHE_FOLDER}/)",
+    )
+    shared.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the build cache"
     )
     shared.add_argument(
         "--format",
@@ -65,13 +80,21 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     new.add_argument("kind", choices=("event", "report", "document"))
     new.add_argument("title")
     args = parser.parse_args(argv)
-    defaults = {"command": "build", "content": None, "out": None, "base_url": None}
+    defaults = {
+        "command": "build",
+        "content": None,
+        "out": None,
+        "base_url": None,
+        "cache_dir": None,
+    }
     for name, value in {
         **defaults,
         "format": "text",
         "quiet": False,
         "drafts": False,
         "no_search": False,
+        "no_cache": False,
+        "jobs": os.cpu_count() or 1,
     }.items():
         if getattr(args, name, None) is None:
             setattr(args, name, value)
@@ -90,6 +113,8 @@ def main(argv: Sequence[str] | None = None, root: Path | None = None) -> int:
         base_url=args.base_url,
         drafts=args.drafts,
         search=not args.no_search,
+        cache_dir=None if args.no_cache else args.cache_dir or root / CACHE_FOLDER,
+        jobs=args.jobs,
     )
     if not project.content_dir.is_dir():
         print(f"error: the content folder {project.content_dir} does not exist", file=sys.stderr)
@@ -189,8 +214,12 @@ def _serve(project: pipeline.Project, args: argparse.Namespace) -> int:
         base_url=args.base_url or "/",
         drafts=True,
         search=project.search,
+        cache_dir=project.cache_dir,
+        jobs=project.jobs,
     )
-    builder = pipeline.Builder(preview, index_once=True)
+    # The preview's folder is new each time: its cache is named by the options alone.
+    name = f"preview {project.content_dir.resolve()} {args.base_url} {project.search}"
+    builder = pipeline.Builder(preview, index_once=True, cache_name=name, autosave=False)
     if not _is_loopback(args.host):
         print(f"warning: serving on {args.host}, visible to other machines", file=sys.stderr)
     try:
@@ -212,6 +241,7 @@ def _serve(project: pipeline.Project, args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     finally:
+        builder.save()
         if temporary:
             shutil.rmtree(out_dir, ignore_errors=True)
     return 0
@@ -223,6 +253,12 @@ def _base_url(text: str) -> str:
     raise argparse.ArgumentTypeError(
         f"{text!r} is neither a path such as /centre/ nor a URL such as https://example.org/"
     )
+
+
+def _jobs(text: str) -> int:
+    if text.isdigit() and int(text) > 0:
+        return int(text)
+    raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes, such as 2")
 
 
 def _is_loopback(host: str) -> bool:

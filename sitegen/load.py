@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import subprocess
+import time
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -277,3 +278,32 @@ def last_changes(content_dir: Path, paths: Iterable[str]) -> dict[str, datetime.
             seconds = (content_dir / path).stat().st_mtime
             changed[path] = datetime.datetime.fromtimestamp(seconds, datetime.UTC).date()
     return changed
+
+
+def tree_signature(folders: Iterable[Path], files: Iterable[Path]) -> bytes | None:
+    """A hash of the path, size and modification time of every file under `folders` and
+    of `files`: equal signatures mean nothing was edited, added, moved or deleted. None
+    when a file changed in the last two seconds, as a second edit within the file
+    system's clock tick would leave the same signature (git's "racy clean" problem)."""
+    hasher = hashlib.blake2b(digest_size=16)
+    recent = time.time_ns() - 2_000_000_000
+    for path in [*(f for folder in folders for f in _walk(folder)), *files]:
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            hasher.update(f"{path}\0missing\n".encode())
+            continue
+        if stat.st_mtime_ns > recent:
+            return None
+        hasher.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return hasher.digest()
+
+
+def git_head(folder: Path) -> str:
+    """The commit checked out in `folder`'s repository, or "" outside git."""
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True, timeout=30
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""

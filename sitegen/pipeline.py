@@ -11,17 +11,14 @@ import hashlib
 import io
 import pickle
 import time
-import traceback
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import jinja2
-
-from . import exports, load, render, search, write
-from .errors import BuildFailed, ContentError, display_path
-from .model import KINDS, PlannedPage
+from . import cache, exports, load, render, search, write
+from .errors import display_path
+from .model import KINDS
 from .prepare import Memo, Project, Site, next_document_number, prepare, timed
 from .views import Views, page_context
 
@@ -43,28 +40,59 @@ class BuildSummary:
     warnings: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class BuildRecord:
+    """What a build leaves in the cache to tell the next process that nothing changed."""
+
+    signature: bytes  # of every input file, the options and the commit (see `_signature`)
+    output_stats: Mapping[str, tuple[int, int]]  # each file written: size, mtime
+    summary: BuildSummary
+    next_release: datetime.date | None  # the site changes on this day without an edit
+
+
 class Builder:
     """Builds a project again and again, redoing only what changed since its last build.
 
     The first build writes a whole new site; later ones re-render only the pages whose
     layouts or context changed and rewrite only files whose bytes changed. The result is
-    always the same as a clean build of the same inputs.
+    always the same as a clean build of the same inputs. With `project.cache_dir`, what
+    a build learnt is kept there, so the next process starts where this one stopped; a
+    build that would change nothing returns as soon as it has checked the file times.
     """
 
     def __init__(
-        self, project: Project, today: datetime.date | None = None, index_once: bool = False
+        self,
+        project: Project,
+        today: datetime.date | None = None,
+        index_once: bool = False,
+        cache_name: str | None = None,
+        autosave: bool = True,
     ):
         self.project = project
         self.today = today
         self.index_once = index_once  # keep the first search index (a preview's rebuilds)
         self.memo = Memo()
+        self.autosave = autosave  # write the cache after every build, or on `save()`
+        self.warnings: list[str] = []  # about the cache, said with the next summary
+        self._record: BuildRecord | None = None
+        self._loaded = project.cache_dir is None
+        options = repr((project.content_dir.resolve(), project.base_url, project.drafts))
+        name = cache_name or repr((options, project.out_dir.resolve(), project.search))
+        self._cache_file = hashlib.blake2b(name.encode(), digest_size=8).hexdigest()
 
     def build(self, progress: Callable[[int, int], None] | None = None) -> BuildSummary:
         """Build into `project.out_dir`, all or nothing; `progress(done, total)` per page."""
         started = time.perf_counter()
+        today = self.today or datetime.date.today()
+        signature = self._signature() if self.project.cache_dir else None
+        if not self._loaded:
+            self._load()
+            unchanged = self._unchanged(signature, today)
+            if unchanged:
+                return replace(unchanged, seconds=time.perf_counter() - started)
         timings: dict[str, float] = {}
         project, memo = self.project, self.memo
-        site = prepare(project, memo, timings, self.today)
+        site = prepare(project, memo, timings, today)
         sizes = {path: picture.thumbnail_size for path, picture in site.pictures.items()}
         views = Views(site.catalog, site.markups, site.plan, site.config, sizes)
         layout_prints = render.layout_digests(project.layouts_dir, memo.layout_references)
@@ -106,7 +134,9 @@ class Builder:
                     if known and memo.page_prints.get(path) == prints[path]:
                         output.keep(path)
                     else:
-                        html = _render(env, template, context, page, project)
+                        html = render.render_page(
+                            env, template, context, page.url, project.layouts_dir
+                        )
                         output.write_text(path, html)
                         if page.view == "item":
                             fresh_html[path] = html
@@ -143,9 +173,10 @@ class Builder:
             raise
         memo.page_prints, memo.stamps = prints, stamps
         memo.outputs = frozenset(output.paths)
+        memo.output_stats = _output_stats(output, memo.output_stats)
         counts = Counter(item.kind for item in site.catalog.items.values())
         held = Counter(site.held.values())
-        return BuildSummary(
+        summary = BuildSummary(
             items_by_kind={kind: counts[kind] for kind in KINDS},
             pages_rendered=rendered,
             pages_written=pages_written,
@@ -156,8 +187,84 @@ class Builder:
             seconds=time.perf_counter() - started,
             timings=timings,
             search_records=search_records,
-            warnings=site.warnings,
+            warnings=(*self.warnings, *site.warnings),
         )
+        self.warnings = []
+        if signature:
+            self._record = BuildRecord(signature, memo.output_stats, summary, site.next_release)
+        if self.autosave:
+            self.save()
+        return summary
+
+    def _cache_path(self, suffix: str) -> Path:
+        return self.project.cache_dir / f"{self._cache_file}.{suffix}"  # type: ignore[operator]
+
+    def _load(self) -> None:
+        """Take up what the last process left: the memo, unless its output was touched."""
+        self._loaded = True
+        self._record = self._read("record")
+        memo = self._read("memo")
+        if isinstance(memo, Memo):
+            self.memo = memo
+            if not write.untouched(self.project.out_dir, memo.output_stats):
+                memo.outputs, memo.output_stats = None, {}  # rewrite, comparing bytes
+        if not isinstance(self._record, BuildRecord):
+            self._record = None
+
+    def _read(self, suffix: str) -> object | None:
+        path = self._cache_path(suffix)
+        try:
+            return cache.read(path)
+        except cache.Damaged as problem:
+            shown = display_path(path, Path.cwd())
+            self.warnings.append(f"ignored the build cache {shown}: it {problem}")
+            return None
+
+    def _unchanged(self, signature: bytes | None, today: datetime.date) -> BuildSummary | None:
+        """The last summary, when no input changed and the output is as that build left
+        it (the memo was kept only then), and no scheduled item has come out since."""
+        record = self._record
+        if not (signature and record and record.signature == signature):
+            return None
+        if record.next_release and today >= record.next_release:
+            return None
+        if self.memo.outputs is None or record.output_stats != self.memo.output_stats:
+            return None
+        last = record.summary
+        kept = last.pages_written + last.pages_unchanged
+        return replace(
+            last,
+            pages_rendered=0,
+            pages_written=0,
+            pages_unchanged=kept,
+            files_copied=0,
+            timings={},
+            warnings=(*self.warnings, *last.warnings),
+        )
+
+    def _signature(self) -> bytes | None:
+        """Everything a build reads, by file times, with the options and the commit."""
+        project = self.project
+        files = load.tree_signature(
+            [project.content_dir, project.layouts_dir, project.assets_dir],
+            [project.config_path],
+        )
+        if files is None:
+            return None
+        options = repr((project.base_url, project.drafts, project.search, self.index_once))
+        head = load.git_head(project.content_dir)
+        return hashlib.blake2b(files + options.encode() + head.encode()).digest()
+
+    def save(self) -> None:
+        """Write what this builder knows into the cache folder, if there is one."""
+        if self.project.cache_dir is None or self.memo.outputs is None:
+            return
+        try:
+            cache.write(self._cache_path("memo"), replace(self.memo, environment=None))
+            if self._record:
+                cache.write(self._cache_path("record"), self._record)
+        except OSError as error:  # a full disk must not fail a build that succeeded
+            self.warnings.append(f"could not write the build cache: {error.strerror}")
 
     def _index(
         self,
@@ -244,6 +351,17 @@ def _pdf_records(site: Site, views: Views, project: Project, memo: Memo) -> list
     return records
 
 
+def _output_stats(
+    output: write.PatchOutput | write.StagedOutput, known: Mapping[str, tuple[int, int]]
+) -> dict[str, tuple[int, int]]:
+    """File times of the new output: kept files keep theirs, written ones are read."""
+    if isinstance(output, write.StagedOutput):
+        return write.file_stats(output.out_dir, output.paths)
+    fresh = set(output.moved) | (output.paths - known.keys())
+    stats = {path: known[path] for path in output.paths - fresh}
+    return stats | write.file_stats(output.out_dir, fresh)
+
+
 def _last_changes(site: Site, project: Project) -> dict[str, datetime.date]:
     """The day each item's file last changed, by item key."""
     sources = {f"{key}.md": key for key in site.catalog.items}
@@ -267,36 +385,3 @@ def _fingerprint(shared: bytes, layout: bytes | None, context: dict) -> bytes:
     pickler.dump(context)
     hasher.update(buffer.getbuffer())
     return hasher.digest()
-
-
-def _render(
-    env: jinja2.Environment, template: str, context: dict, page: PlannedPage, project: Project
-) -> str:
-    """Render one page; a broken layout becomes an error naming the layout file and line."""
-    try:
-        return env.get_template(template).render(context)
-    except jinja2.TemplateNotFound as error:
-        shown = display_path(project.layouts_dir / str(error.name), Path.cwd())
-        message = "is missing; every content type and index needs its layout"
-        raise BuildFailed([ContentError(shown, 0, "layout", message)]) from None
-    except jinja2.TemplateSyntaxError as error:
-        shown = display_path(Path(error.filename or project.layouts_dir), Path.cwd())
-        raise BuildFailed(
-            [ContentError(shown, error.lineno, "layout", str(error.message))]
-        ) from None
-    except Exception as error:  # a layout's mistake, reported as one; not swallowed
-        path, line = _layout_frame(error, project.layouts_dir)
-        message = f"failed while rendering /{page.url}: {type(error).__name__}: {error}"
-        raise BuildFailed(
-            [ContentError(display_path(path, Path.cwd()), line, "layout", message)]
-        ) from error
-
-
-def _layout_frame(error: BaseException, layouts_dir: Path) -> tuple[Path, int]:
-    """The innermost layout file and line in a traceback (Jinja maps frames to templates)."""
-    found = (layouts_dir, 0)
-    for frame, line in traceback.walk_tb(error.__traceback__):
-        filename = Path(frame.f_code.co_filename)
-        if filename.suffix == ".html" and layouts_dir.resolve() in filename.resolve().parents:
-            found = (filename, line)
-    return found

@@ -31,6 +31,8 @@ class Project:
     base_url: str | None = None
     drafts: bool = False  # include drafts and scheduled items, marked as such
     search: bool = True  # write the search index (needs Pagefind)
+    cache_dir: Path | None = None  # keep what a build learnt here for the next process
+    jobs: int = 1  # processes that render Markdown and pages
 
     @property
     def layouts_dir(self) -> Path:
@@ -58,6 +60,7 @@ class Site:
     file_versions: Mapping[str, tuple[int, int]]  # content path -> (size, mtime) of non-Markdown
     pictures: Mapping[str, images.Picture]  # gallery pictures by content path
     warnings: tuple[str, ...] = ()  # worth saying, not worth failing for
+    next_release: datetime.date | None = None  # when the first scheduled item comes out
 
 
 @dataclass
@@ -78,6 +81,7 @@ class Memo:
     pdf_texts: dict[tuple, str] = field(default_factory=dict)  # by file version
     citations: dict = field(default_factory=dict)  # BibTeX and RIS by citation record
     search: tuple[bytes, frozenset[str], int] | None = None  # (inputs, files, records)
+    output_stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # size, mtime
     environment: tuple[object, jinja2.Environment] | None = None  # (what made it, it)
 
 
@@ -115,7 +119,7 @@ def prepare(
                 invalid |= {source.path.removesuffix(".md"), str(source.front_matter.get("number"))}
         for gone in memo.validated.keys() - tree.digests.keys():
             del memo.validated[gone]
-    shown_items, held = _publishable(items, today, project.drafts)
+    shown_items, held, next_release = _publishable(items, today, project.drafts)
     held_refs = {*held, *(str(i.number) for i in items if i.key in held and i.number)}
     with timed(timings, "markdown"):
         markups = _markups(shown_items, memo)
@@ -147,6 +151,7 @@ def prepare(
         tree.file_versions,
         pictures,
         tuple(warnings),
+        next_release,
     )
 
 
@@ -198,24 +203,28 @@ def _validated(
 
 def _publishable(
     items: list[Item], today: datetime.date, include_all: bool
-) -> tuple[list[Item], dict[str, str]]:
-    """Split off drafts and scheduled items, or keep them marked when `include_all`.
+) -> tuple[list[Item], dict[str, str], datetime.date | None]:
+    """Split off drafts and scheduled items, or keep them marked when `include_all`; and
+    say on which day the first scheduled item comes out (the site changes on that day).
 
     An item is scheduled when its date starts after `today`. Events are the exception:
     their date is when they happen, and an upcoming event is announced before it.
     """
     shown: list[Item] = []
     held: dict[str, str] = {}
+    releases = []
     for item in items:
         first_day = datetime.date(item.date.year, item.date.month or 1, item.date.day or 1)
         scheduled = item.kind != "event" and first_day > today
+        if scheduled:
+            releases.append(first_day)
         if item.draft or scheduled:
             if not include_all:
                 held[item.key] = "draft" if item.draft else "scheduled"
                 continue
             item = replace(item, scheduled=scheduled)
         shown.append(item)
-    return shown, held
+    return shown, held, min(releases, default=None)
 
 
 def _markups(items: list[Item], memo: Memo) -> dict[str, Markup]:

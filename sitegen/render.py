@@ -7,12 +7,14 @@ the site's settings and functions that turn site paths into links.
 from __future__ import annotations
 
 import hashlib
+import traceback
 from pathlib import Path
 
 import jinja2
 import jinja2.meta
 
 from .config import SiteConfig
+from .errors import BuildFailed, ContentError, display_path
 from .model import SitePlan
 
 
@@ -89,3 +91,36 @@ def _referenced_layouts(text: bytes) -> set[str]:
         return {name or "*" for name in found}
     except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
         return set()  # rendering will report the mistake; the text's hash still changes
+
+
+def render_page(
+    env: jinja2.Environment, template: str, context: dict, url: str, layouts_dir: Path
+) -> str:
+    """Render one page; a broken layout becomes an error naming the layout file and line."""
+    try:
+        return env.get_template(template).render(context)
+    except jinja2.TemplateNotFound as error:
+        shown = display_path(layouts_dir / str(error.name), Path.cwd())
+        message = "is missing; every content type and index needs its layout"
+        raise BuildFailed([ContentError(shown, 0, "layout", message)]) from None
+    except jinja2.TemplateSyntaxError as error:
+        shown = display_path(Path(error.filename or layouts_dir), Path.cwd())
+        raise BuildFailed(
+            [ContentError(shown, error.lineno, "layout", str(error.message))]
+        ) from None
+    except Exception as error:  # a layout's mistake, reported as one; not swallowed
+        path, line = _layout_frame(error, layouts_dir)
+        message = f"failed while rendering /{url}: {type(error).__name__}: {error}"
+        raise BuildFailed(
+            [ContentError(display_path(path, Path.cwd()), line, "layout", message)]
+        ) from error
+
+
+def _layout_frame(error: BaseException, layouts_dir: Path) -> tuple[Path, int]:
+    """The innermost layout file and line in a traceback (Jinja maps frames to templates)."""
+    found = (layouts_dir, 0)
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        filename = Path(frame.f_code.co_filename)
+        if filename.suffix == ".html" and layouts_dir.resolve() in filename.resolve().parents:
+            found = (filename, line)
+    return found

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path, PurePosixPath
 
 
@@ -107,7 +107,7 @@ class PatchOutput(_Output):
     def __init__(self, out_dir: Path, previous: Collection[str]):
         super().__init__(out_dir)
         self.previous = set(previous)
-        self._moves: list[str] = []
+        self.moved: list[str] = []  # files written, as opposed to kept
 
     def write_bytes(self, relative: str, content: bytes) -> None:
         self.paths.add(relative)
@@ -115,7 +115,7 @@ class PatchOutput(_Output):
             self.unchanged += 1
             return
         self._staged(relative).write_bytes(content)
-        self._moves.append(relative)
+        self.moved.append(relative)
         self.written += 1
 
     def keep(self, relative: str) -> None:
@@ -125,7 +125,7 @@ class PatchOutput(_Output):
         self.unchanged += 1
 
     def commit(self) -> None:
-        for relative in self._moves:
+        for relative in self.moved:
             target = self.out_dir.joinpath(*_parts(relative))
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.stage.joinpath(*_parts(relative)), target)
@@ -143,3 +143,24 @@ def _remove_empty_parents(folder: Path, root: Path) -> None:
         except OSError:
             return  # not empty
         folder = folder.parent
+
+
+def file_stats(out_dir: Path, paths: Collection[str]) -> dict[str, tuple[int, int]]:
+    """Size and modification time of each file, to tell later whether it was touched."""
+    stats = {}
+    for relative in paths:
+        stat = out_dir.joinpath(*_parts(relative)).stat()
+        stats[relative] = (stat.st_size, stat.st_mtime_ns)
+    return stats
+
+
+def untouched(out_dir: Path, stats: Mapping[str, tuple[int, int]]) -> bool:
+    """Whether every file listed is still there with the same size and modification time."""
+    for relative, known in stats.items():
+        try:
+            stat = out_dir.joinpath(*_parts(relative)).stat()
+        except OSError:
+            return False
+        if (stat.st_size, stat.st_mtime_ns) != known:
+            return False
+    return True

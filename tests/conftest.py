@@ -40,6 +40,8 @@ class FixtureSite:
         and its files are not byte-for-byte reproducible (see test_search)."""
         self.capsys.readouterr()
         options = ["--content", str(self.content), "--out", str(self.out)]
+        if args[:1] != ("new",):
+            options += ["--cache-dir", str(self.content.parent / ".cache")]
         if not search and args[:1] != ("new",):
             options.append("--no-search")
         code = main([*args, *options], root=REPO)

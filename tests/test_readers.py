@@ -101,7 +101,7 @@ def item_url(path: Path, fields: dict) -> str:
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("sample") / "out"
-    assert main(["build", "--no-search", "--quiet", "--out", str(out)], root=REPO) == 0
+    assert main(["build", "--no-search", "--no-cache", "-q", "--out", str(out)], root=REPO) == 0
     return out
 
 
@@ -154,7 +154,7 @@ def test_every_feed_parses_and_its_entries_point_at_built_pages(sample, content)
 
 def test_entry_ids_are_unique_and_stable_across_builds(sample, tmp_path):
     again = tmp_path / "again"
-    assert main(["build", "--no-search", "--quiet", "--out", str(again)], root=REPO) == 0
+    assert main(["build", "--no-search", "--no-cache", "-q", "--out", str(again)], root=REPO) == 0
     first, second = feeds_of(sample), feeds_of(again)
     site_ids = [e.id for e in first["feed.xml"].entries]
     assert len(site_ids) == len(set(site_ids)) > 20

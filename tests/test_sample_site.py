@@ -52,9 +52,13 @@ class PageParser(HTMLParser):
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("sample") / "_site"
+    folder = tmp_path_factory.mktemp("sample")
+    out = folder / "_site"
     result = subprocess.run(
-        [sys.executable, "build.py", "--out", str(out)], cwd=REPO, capture_output=True, text=True
+        [sys.executable, "build.py", "--out", str(out), "--cache-dir", str(folder / ".cache")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Built ")

@@ -40,7 +40,7 @@ PDF_ONLY = "gangway briefing checklist"
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory):
     out = tmp_path_factory.mktemp("search") / "site"
-    assert main(["build", "-q", "--out", str(out)], root=REPO) == 0
+    assert main(["build", "-q", "--no-cache", "--out", str(out)], root=REPO) == 0
     assert (out / "pagefind" / "pagefind.js").is_file()
     handler = functools.partial(_QuietHandler, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -1,0 +1,85 @@
+"""The build cache in `.cache/`: what one build leaves for the next, across processes.
+
+A value is stored as a header and a pickle. The header holds the cache version (this
+package's version and source, Python's and the libraries' whose output is kept) and a
+hash of the pickle, so a file from another release, a half-written file or a damaged
+one is recognised and ignored before anything is unpickled. Files are replaced whole,
+never written in place. The folder is safe to delete: a build without it is a clean one.
+
+Unpickling runs code named in the file, so the cache is as trusted as the project's own
+`build.py` beside it; a build never reads a cache from anywhere else.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from importlib.metadata import version as installed_version
+from pathlib import Path
+
+MAGIC = b"sitegen build cache\n"
+_DIGEST = 32
+_LIBRARIES = ("markdown", "jinja2", "pyyaml", "python-frontmatter", "pillow", "pypdf")
+
+
+class Damaged(Exception):
+    """A cache file that exists but cannot be trusted."""
+
+
+@functools.cache
+def version() -> bytes:
+    """Changes with this package's code, Python, and any library whose output is cached."""
+    hasher = hashlib.blake2b(digest_size=_DIGEST)
+    hasher.update(sys.version.encode())
+    for name in _LIBRARIES:
+        try:
+            hasher.update(f"{name}={installed_version(name)}\n".encode())
+        except Exception:  # not installed: then nothing of it is cached either
+            hasher.update(f"{name}=none\n".encode())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        hasher.update(source.name.encode() + b"\0" + source.read_bytes())
+    return hasher.digest()
+
+
+def read(path: Path) -> object | None:
+    """The value stored at `path`, None when there is none or it is from another version.
+    Raises Damaged when the file is truncated, altered or cannot be unpickled."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise Damaged(f"cannot be read ({error.strerror})") from None
+    header = len(MAGIC) + 2 * _DIGEST
+    if not data.startswith(MAGIC) or len(data) < header:
+        raise Damaged("is not a build cache file")
+    stored_version = data[len(MAGIC) : len(MAGIC) + _DIGEST]
+    if stored_version != version():
+        return None  # another release or other libraries: outdated, not damaged
+    payload = memoryview(data)[header:]
+    if hashlib.blake2b(payload, digest_size=_DIGEST).digest() != data[header - _DIGEST : header]:
+        raise Damaged("is incomplete or altered")
+    try:
+        return pickle.loads(payload)
+    except Exception as error:
+        raise Damaged(f"cannot be loaded ({type(error).__name__})") from None
+
+
+def write(path: Path, value: object) -> None:
+    """Store `value` at `path`, replacing any earlier file whole."""
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    digest = hashlib.blake2b(payload, digest_size=_DIGEST).digest()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(MAGIC + version() + digest)
+            file.write(payload)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
