@@ -40,6 +40,9 @@ class BuildFailed(Exception):
         self.errors = tuple(sorted(set(errors)))
         super().__init__(f"{len(self.errors)} content error(s)")
 
+    def __reduce__(self):  # travels from a worker process with its errors, not its message
+        return (type(self), (self.errors,))
+
 
 def display_path(path: Path, root: Path) -> str:
     """A path as an editor would type it: relative to `root` when inside it."""

@@ -12,13 +12,13 @@ import io
 import pickle
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import cache, exports, load, render, search, write
+from . import cache, exports, load, parallel, render, search, write
 from .errors import display_path
-from .model import KINDS
+from .model import KINDS, PlannedPage
 from .prepare import Memo, Project, Site, next_document_number, prepare, timed
 from .views import Views, page_context
 
@@ -38,6 +38,7 @@ class BuildSummary:
     timings: Mapping[str, float] = field(default_factory=dict)
     search_records: int = 0  # pages and PDFs in the search index; 0 when it was not built
     warnings: tuple[str, ...] = ()
+    jobs: int = 1  # processes that rendered the pages
 
 
 @dataclass(frozen=True)
@@ -124,23 +125,37 @@ class Builder:
         fresh_html: dict[str, str] = {}  # item pages rendered this time, for the search index
         rendered = 0
         search_records = 0
+
+        def render_pages(pages: Sequence[PlannedPage]) -> list[tuple[bytes, bytes | None]]:
+            """Each page's fingerprint, and its HTML unless the last build's still holds.
+            Runs in worker processes, on their copy of everything above."""
+            answers = []
+            for page in pages:
+                template, context = page_context(views, page)
+                fingerprint = _fingerprint(shared, layout_prints.get(template), context)
+                if known and memo.page_prints.get(page.output_path) == fingerprint:
+                    answers.append((fingerprint, None))
+                else:
+                    html = render.render_page(env, template, context, page.url, project.layouts_dir)
+                    answers.append((fingerprint, html.encode()))
+            return answers
+
         try:
             with timed(timings, "render"):
-                total = len(site.plan.pages)
-                for done, page in enumerate(site.plan.pages, 1):
-                    template, context = page_context(views, page)
-                    path = page.output_path
-                    prints[path] = _fingerprint(shared, layout_prints.get(template), context)
-                    if known and memo.page_prints.get(path) == prints[path]:
-                        output.keep(path)
-                    else:
-                        html = render.render_page(
-                            env, template, context, page.url, project.layouts_dir
-                        )
-                        output.write_text(path, html)
-                        if page.view == "item":
-                            fresh_html[path] = html
-                        rendered += 1
+                pages, total, done = site.plan.pages, len(site.plan.pages), 0
+                waiting = iter(pages)  # in the order the answers come in
+                for answers in parallel.run_chunks(render_pages, pages, project.jobs):
+                    for (fingerprint, html), page in zip(answers, waiting, strict=False):
+                        path = page.output_path
+                        prints[path] = fingerprint
+                        if html is None:
+                            output.keep(path)
+                        else:
+                            output.write_bytes(path, html)
+                            if page.view == "item" and views.search:
+                                fresh_html[path] = html.decode()
+                            rendered += 1
+                    done += len(answers)
                     if progress:
                         progress(done, total)
             pages_written, pages_unchanged = output.written, output.unchanged
@@ -188,10 +203,12 @@ class Builder:
             timings=timings,
             search_records=search_records,
             warnings=(*self.warnings, *site.warnings),
+            jobs=parallel.usable_jobs(project.jobs, len(site.plan.pages)),
         )
         self.warnings = []
         if signature:
-            self._record = BuildRecord(signature, memo.output_stats, summary, site.next_release)
+            said = replace(summary, warnings=site.warnings)  # not the cache's own
+            self._record = BuildRecord(signature, memo.output_stats, said, site.next_release)
         if self.autosave:
             self.save()
         return summary

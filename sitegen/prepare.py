@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import catalog, config, images, load, markup, plan, render, search, validate
+from . import catalog, config, images, load, parallel, plan, render, search, validate
 from .errors import BuildFailed, ContentError, display_path
 from .model import Catalog, Item, Markup, SitePlan, Source
 
@@ -122,7 +122,7 @@ def prepare(
     shown_items, held, next_release = _publishable(items, today, project.drafts)
     held_refs = {*held, *(str(i.number) for i in items if i.key in held and i.number)}
     with timed(timings, "markdown"):
-        markups = _markups(shown_items, memo)
+        markups = _markups(shown_items, memo, project.jobs)
     with timed(timings, "catalog"):
         site_catalog, catalog_errors = catalog.build_catalog(
             shown_items, {*held_refs, *invalid}, site_config, memo.similar
@@ -227,18 +227,17 @@ def _publishable(
     return shown, held, min(releases, default=None)
 
 
-def _markups(items: list[Item], memo: Memo) -> dict[str, Markup]:
-    renderer = None
-    markups: dict[str, Markup] = {}
-    kept: dict[tuple[str, str], Markup] = {}
-    for item in items:
-        memo_key = (item.source_path, item.body)
-        if memo_key not in memo.markups:
-            renderer = renderer or markup.MarkdownRenderer()
-            memo.markups[memo_key] = renderer.render(item.body, item.key + ".md")
-        markups[item.key] = kept[memo_key] = memo.markups[memo_key]
+def _markups(items: list[Item], memo: Memo, jobs: int) -> dict[str, Markup]:
+    """Each item's body as HTML: kept from the last build when its text is unchanged."""
+    missing = [item for item in items if (item.source_path, item.body) not in memo.markups]
+    rendered = parallel.markups([(item.body, item.key + ".md") for item in missing], jobs)
+    for item, result in zip(missing, rendered, strict=True):
+        memo.markups[item.source_path, item.body] = result
+    kept = {
+        (item.source_path, item.body): memo.markups[item.source_path, item.body] for item in items
+    }
     memo.markups = kept
-    return markups
+    return {item.key: kept[item.source_path, item.body] for item in items}
 
 
 def next_document_number(project: Project) -> int:

@@ -1,0 +1,74 @@
+"""Work spread over processes: Markdown bodies, and the pages of a site.
+
+Workers are forked once the parent holds everything they need, so the catalog, the
+views and the compiled layouts reach them as a copy of the parent's memory, not through
+a pipe; only the work's answers travel back. The answers are what the serial loop would
+give, in the same order, so the output is the same byte for byte.
+
+Forking is only safe in a process with one thread, and only where the system has it
+(Linux and the BSDs, not Windows): elsewhere, and for small jobs, the work runs here.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
+
+from . import markup
+from .model import Markup
+
+Task = TypeVar("Task")
+Answer = TypeVar("Answer")
+SMALLEST_PARALLEL = 64  # fewer tasks than this run here: starting workers costs more
+_work: Callable | None = None  # what forked workers call; set just before they start
+
+
+def usable_jobs(jobs: int, tasks: int) -> int:
+    """How many processes to use for `tasks` tasks: 1 when forking is not worth it or not
+    safe (another thread could hold a lock the child would inherit, taken)."""
+    if jobs <= 1 or tasks < SMALLEST_PARALLEL or threading.active_count() > 1:
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(jobs, os.cpu_count() or 1, tasks // (SMALLEST_PARALLEL // 2))
+
+
+def run_chunks(
+    work: Callable[[Sequence[Task]], list[Answer]], tasks: Sequence[Task], jobs: int
+) -> Iterator[list[Answer]]:
+    """`work` applied to consecutive chunks of `tasks`, answers in order, in `jobs` processes.
+    `work` runs in forked children, so it may use anything the parent held when called."""
+    jobs = usable_jobs(jobs, len(tasks))
+    if jobs == 1:
+        yield work(tasks)
+        return
+    size = max(8, len(tasks) // (jobs * 8))  # small enough to balance slow pages out
+    chunks = [tasks[start : start + size] for start in range(0, len(tasks), size)]
+    global _work
+    _work = work
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(jobs) as pool:
+            yield from pool.imap(_call_work, chunks)
+    finally:
+        _work = None
+
+
+def _call_work(chunk: Sequence) -> list:
+    return _work(chunk)  # type: ignore[misc]
+
+
+def markups(bodies: Sequence[tuple[str, str]], jobs: int) -> list[Markup]:
+    """Each (body, content path) rendered to HTML, in order."""
+    results: list[Markup] = []
+    for answers in run_chunks(_render_markdown, bodies, jobs):
+        results += answers
+    return results
+
+
+def _render_markdown(bodies: Sequence[tuple[str, str]]) -> list[Markup]:
+    renderer = markup.MarkdownRenderer()
+    return [renderer.render(body, path) for body, path in bodies]

@@ -1,0 +1,190 @@
+"""The build cache and parallel rendering, through `build.py` in fresh processes: whatever a
+build finds in `.cache/`, and however many processes render, the site is byte for byte
+what a clean serial build makes; a cache that cannot be trusted is ignored."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO, copy_project
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import generate
+
+AN_HOUR_AGO = time.time() - 3600
+
+
+def build(root: Path, *options: str, out: str = "_site") -> dict:
+    """`build.py build` in a fresh process; its summary, or a failure with its stderr."""
+    result = subprocess.run(
+        [sys.executable, "build.py", "build", "--no-search", "--json", "--out", out, *options],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    summary["stderr"] = result.stderr
+    return summary
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def settle(root: Path) -> None:
+    """Date every input an hour back, as files an editor saved a while ago. A file changed
+    in the last two seconds is never trusted by its time, so a no-op needs older ones."""
+    for path in root.rglob("*"):
+        if path.is_file() and ".cache" not in path.parts and "_site" not in path.parts:
+            os.utime(path, (AN_HOUR_AGO, AN_HOUR_AGO))
+
+
+def touch_later(path: Path, step: int) -> None:
+    """An edit's new modification time, later than every settled file."""
+    os.utime(path, (AN_HOUR_AGO + step, AN_HOUR_AGO + step))
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory) -> Path:
+    """A generated catalogue large enough (60 items, about 130 pages) to be rendered in
+    parallel, in a project of its own."""
+    root = copy_project(tmp_path_factory.mktemp("catalogue"))
+    generate(60, root)
+    settle(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def clean(catalogue: Path) -> dict[str, bytes]:
+    summary = build(catalogue, "--jobs", "1", "--no-cache", out="_clean")
+    assert summary["jobs"] == 1
+    return tree(catalogue / "_clean")
+
+
+def test_a_parallel_build_is_byte_identical_to_a_serial_one(catalogue, clean):
+    summary = build(catalogue, "--jobs", "2", "--no-cache", out="_parallel")
+    assert summary["jobs"] == 2
+    assert tree(catalogue / "_parallel") == clean
+
+
+def test_cached_builds_after_each_kind_of_edit_equal_a_clean_serial_build(tmp_path, clean):
+    root = copy_project(tmp_path / "project")
+    generate(60, root)
+    settle(root)
+    first = build(root, "--jobs", "2")
+    assert tree(root / "_site") == clean
+    assert first["pages_written"] > 100
+
+    again = build(root, "--jobs", "2")
+    assert again["pages_written"] == again["pages_rendered"] == 0
+    assert tree(root / "_site") == clean
+
+    def edited(step: int, path: Path, change) -> None:
+        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+        touch_later(path, step)
+        summary = build(root, "--jobs", "2")
+        build(root, "--jobs", "1", "--no-cache", out=f"_clean{step}")
+        assert summary["pages_rendered"] > 0
+        assert tree(root / "_site") == tree(root / f"_clean{step}"), path.name
+
+    documents = sorted((root / "content/documents").glob("*.md"))
+    edited(1, documents[0], lambda text: text + "\nA new closing line.\n")
+    edited(2, documents[1], lambda text: text.replace("tags: [", "tags: ['new tag', ", 1))
+    edited(3, documents[2], lambda text: text.replace("title: ", "title: Retitled ", 1))
+    edited(4, root / "layouts/document.html", lambda text: text + "{# edited #}x\n")
+    edited(5, root / "layouts/base.html", lambda text: text.replace("</body>", "<!-- x --></body>"))
+    edited(6, root / "assets/style.css", lambda text: text + "\n/* edited */\n")
+    edited(7, root / "site.yaml", lambda text: text.replace("page_size:", "page_size: 7 #", 1))
+    new = root / "content/documents/99999.md"
+    new.write_text(documents[3].read_text().replace("number: ", "number: 9999"), encoding="utf-8")
+    touch_later(new, 8)
+    assert build(root)["items_by_kind"]["document"] == 46
+    new.unlink()
+    summary = build(root)
+    assert summary["items_by_kind"]["document"] == 45
+    build(root, "--jobs", "1", "--no-cache", out="_clean9")
+    assert tree(root / "_site") == tree(root / "_clean9")
+
+
+def test_a_build_that_changes_nothing_keeps_every_file_and_returns_early(tmp_path):
+    root = copy_project(tmp_path)
+    generate(20, root)
+    settle(root)
+    build(root)
+    times = {p: p.stat().st_mtime_ns for p in (root / "_site").rglob("*") if p.is_file()}
+    summary = build(root)
+    assert summary["pages_written"] == summary["pages_rendered"] == 0
+    assert summary["timings"] == {}  # nothing was loaded, validated or rendered
+    assert {p: p.stat().st_mtime_ns for p in times} == times
+
+
+def test_a_touched_output_folder_is_repaired_not_trusted(tmp_path):
+    root = copy_project(tmp_path)
+    generate(20, root)
+    settle(root)
+    build(root)
+    expected = tree(root / "_site")
+    (root / "_site/index.html").unlink()
+    (root / "_site/tags/index.html").write_text("changed by hand")
+    summary = build(root)
+    assert summary["pages_written"] == 2
+    assert tree(root / "_site") == expected
+
+
+def test_other_options_do_not_reuse_the_last_build(tmp_path):
+    root = copy_project(tmp_path)
+    generate(20, root)
+    settle(root)
+    build(root)
+    build(root, "--base-url", "/centre/")
+    assert 'href="/centre/' in (root / "_site/index.html").read_text()
+    build(root)
+    assert 'href="/centre/' not in (root / "_site/index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # a half-written file
+        lambda data: data[:-10] + bytes(10),  # altered bytes
+        lambda data: b"not a cache at all",
+    ],
+    ids=["truncated", "altered", "garbage"],
+)
+def test_a_damaged_cache_file_is_ignored_and_replaced(tmp_path, damage):
+    root = copy_project(tmp_path)
+    generate(20, root)
+    settle(root)
+    build(root)
+    expected = tree(root / "_site")
+    for path in (root / ".cache/sitegen").iterdir():
+        path.write_bytes(damage(path.read_bytes()))
+    summary = build(root)
+    assert "warning: ignored the build cache .cache/sitegen/" in summary["stderr"]
+    assert summary["pages_rendered"] > 0  # nothing was taken from it
+    assert tree(root / "_site") == expected
+    assert "warning" not in build(root)["stderr"]  # replaced by a good one
+
+
+def test_a_cache_from_another_version_is_ignored_quietly(tmp_path):
+    root = copy_project(tmp_path)
+    generate(20, root)
+    settle(root)
+    build(root)
+    for path in (root / ".cache/sitegen").iterdir():
+        data = bytearray(path.read_bytes())
+        data[len(b"sitegen build cache\n")] ^= 0xFF  # the version digest, as a release changes it
+        path.write_bytes(bytes(data))
+    summary = build(root)
+    assert summary["pages_rendered"] > 0
+    assert "warning" not in summary["stderr"]
