@@ -55,27 +55,36 @@ class ContentTree:
 
 
 ParseMemo = MutableMapping[str, tuple[bytes, Source | list[ContentError]]]
+StatMemo = MutableMapping[str, tuple[int, int, bytes]]  # path -> size, mtime, hash of bytes
+RACY_NS = 2_000_000_000  # a file changed this recently may change again unseen by its time
 
 
 def read_content(
-    content_dir: Path, shown_prefix: str, memo: ParseMemo | None = None
+    content_dir: Path,
+    shown_prefix: str,
+    memo: ParseMemo | None = None,
+    stats: StatMemo | None = None,
 ) -> ContentTree:
     """Read every file below `content_dir`; `shown_prefix` is how messages name that folder.
 
     `memo` maps a path to the hash of its bytes and what parsing them gave; a file whose
-    bytes are unchanged is not parsed again. It is updated in place.
+    bytes are unchanged is not parsed again. `stats` remembers the hash by size and
+    modification time, so an unchanged file is not even read. Both are updated in place.
     """
     memo = {} if memo is None else memo
+    stats = {} if stats is None else stats
     sources: list[Source] = []
     errors: list[ContentError] = []
     file_sizes: dict[str, int] = {}
     file_versions: dict[str, tuple[int, int]] = {}
     digests: dict[str, bytes] = {}
+    settled = time.time_ns() - RACY_NS
+    root = str(content_dir)
     for path in _walk(content_dir):
-        relative = path.relative_to(content_dir).as_posix()
+        relative = os.path.relpath(path, root).replace(os.sep, "/")
         shown = f"{shown_prefix}/{relative}" if shown_prefix else relative
-        if path.suffix.lower() != ".md":
-            stat = path.stat()
+        stat = os.stat(path)
+        if not relative.lower().endswith(".md"):
             file_sizes[relative] = stat.st_size
             file_versions[relative] = (stat.st_size, stat.st_mtime_ns)
             continue
@@ -88,13 +97,22 @@ def read_content(
                 )
             )
             continue
-        raw = path.read_bytes()
-        digest = hashlib.blake2b(raw, digest_size=16).digest()
-        digests[relative] = digest
-        known = memo.get(relative)
-        if known is not None and known[0] == digest:
-            result = known[1]
+        known, raw = stats.get(relative), None
+        if known and known[:2] == (stat.st_size, stat.st_mtime_ns) and relative in memo:
+            digest = known[2]
         else:
+            raw = Path(path).read_bytes()
+            digest = hashlib.blake2b(raw, digest_size=16).digest()
+            if stat.st_mtime_ns < settled:
+                stats[relative] = (stat.st_size, stat.st_mtime_ns, digest)
+            else:
+                stats.pop(relative, None)
+        digests[relative] = digest
+        parsed = memo.get(relative)
+        if parsed is not None and parsed[0] == digest:
+            result = parsed[1]
+        else:
+            raw = Path(path).read_bytes() if raw is None else raw
             result = parse_source(relative, shown, FOLDERS[folder], raw)
             memo[relative] = (digest, result)
         if isinstance(result, Source):
@@ -103,14 +121,17 @@ def read_content(
             errors.extend(result)
     for gone in memo.keys() - digests.keys():
         del memo[gone]
+    for gone in stats.keys() - digests.keys():
+        del stats[gone]
     return ContentTree(tuple(sources), file_sizes, tuple(errors), digests, file_versions)
 
 
-def _walk(root: Path) -> list[Path]:
-    found: list[Path] = []
+def _walk(root: Path) -> list[str]:
+    """Every file below `root` but hidden ones and editors' temporary files, in order."""
+    found: list[str] = []
     for directory, subdirs, files in os.walk(root):
         subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
-        found.extend(Path(directory, name) for name in files if not _IGNORED.search(name))
+        found.extend(os.path.join(directory, name) for name in files if not _IGNORED.search(name))
     return sorted(found)
 
 
@@ -249,7 +270,8 @@ def read_assets(assets_dir: Path) -> dict[str, bytes]:
     """Every file under assets/, by its path there, for copying under a content-hashed name."""
     if not assets_dir.is_dir():
         return {}
-    return {p.relative_to(assets_dir).as_posix(): p.read_bytes() for p in _walk(assets_dir)}
+    files = [Path(path) for path in _walk(assets_dir)]
+    return {p.relative_to(assets_dir).as_posix(): p.read_bytes() for p in files}
 
 
 def last_changes(content_dir: Path, paths: Iterable[str]) -> dict[str, datetime.date]:
@@ -286,10 +308,10 @@ def tree_signature(folders: Iterable[Path], files: Iterable[Path]) -> bytes | No
     when a file changed in the last two seconds, as a second edit within the file
     system's clock tick would leave the same signature (git's "racy clean" problem)."""
     hasher = hashlib.blake2b(digest_size=16)
-    recent = time.time_ns() - 2_000_000_000
-    for path in [*(f for folder in folders for f in _walk(folder)), *files]:
+    recent = time.time_ns() - RACY_NS
+    for path in [*(f for folder in folders for f in _walk(folder)), *map(str, files)]:
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except FileNotFoundError:
             hasher.update(f"{path}\0missing\n".encode())
             continue

@@ -69,6 +69,7 @@ class Memo:
     are not parsed, validated or rendered again. Every entry is keyed on what produced it."""
 
     parsed: load.ParseMemo = field(default_factory=dict)
+    content_stats: load.StatMemo = field(default_factory=dict)
     validated: dict[str, tuple[bytes, Item | list[ContentError]]] = field(default_factory=dict)
     validation_inputs: object = None  # what every validation depends on beyond its file
     markups: dict[tuple[str, str], Markup] = field(default_factory=dict)
@@ -100,7 +101,7 @@ def prepare(
     layouts = render.layout_names(project.layouts_dir)
     with timed(timings, "load"):
         shown = display_path(project.content_dir, cwd)
-        tree = load.read_content(project.content_dir, shown, memo.parsed)
+        tree = load.read_content(project.content_dir, shown, memo.parsed, memo.content_stats)
         assets = load.read_assets(project.assets_dir)
     errors: list[ContentError] = list(tree.errors)
     items: list[Item] = []
