@@ -20,7 +20,8 @@ from . import cache, exports, load, parallel, render, search, write
 from .errors import display_path
 from .model import KINDS, PlannedPage
 from .prepare import Memo, Project, Site, next_document_number, prepare, timed
-from .views import Views, page_context
+from .pages import page_context
+from .views import Views
 
 __all__ = ["BuildSummary", "Builder", "Project", "build", "next_document_number", "prepare"]
 
