@@ -19,8 +19,8 @@ from pathlib import Path
 from . import cache, exports, load, parallel, render, search, write
 from .errors import display_path
 from .model import KINDS, PlannedPage
+from .pages import PageInputs, page_context
 from .prepare import Memo, Project, Site, next_document_number, prepare, timed
-from .pages import page_context
 from .views import Views
 
 __all__ = ["BuildSummary", "Builder", "Project", "build", "next_document_number", "prepare"]
@@ -127,18 +127,35 @@ class Builder:
         rendered = 0
         search_records = 0
 
-        def render_pages(pages: Sequence[PlannedPage]) -> list[tuple[bytes, bytes | None]]:
-            """Each page's fingerprint, and its HTML unless the last build's still holds.
-            Runs in worker processes, on their copy of everything above."""
+        inputs = PageInputs(views, site.item_digests, shared)
+        reads: dict[str, tuple] = {}  # item page -> its layout and the views it read
+
+        def render_pages(pages: Sequence[PlannedPage]) -> list[tuple]:
+            """Each page's fingerprint, its HTML unless the last build's still holds, and
+            what an item page read. Runs in worker processes, on their copy of the above."""
             answers = []
             for page in pages:
+                path = page.output_path
+                last = memo.page_reads.get(path) if known and page.view == "item" else None
+                if last:
+                    fingerprint = inputs.fingerprint(page, layout_prints.get(last[0]), last[1])
+                    if memo.page_prints.get(path) == fingerprint:
+                        answers.append((fingerprint, None, last))
+                        continue
+                views.read = set() if page.view == "item" else None
                 template, context = page_context(views, page)
-                fingerprint = _fingerprint(shared, layout_prints.get(template), context)
-                if known and memo.page_prints.get(page.output_path) == fingerprint:
-                    answers.append((fingerprint, None))
+                read, views.read = views.read, None
+                layout = layout_prints.get(template)
+                if read is not None:
+                    last = (template, tuple(sorted(read)))
+                    fingerprint = inputs.fingerprint(page, layout, last[1])
                 else:
-                    html = render.render_page(env, template, context, page.url, project.layouts_dir)
-                    answers.append((fingerprint, html.encode()))
+                    fingerprint = _fingerprint(shared, layout, context)
+                    if known and memo.page_prints.get(path) == fingerprint:
+                        answers.append((fingerprint, None, None))
+                        continue
+                html = render.render_page(env, template, context, page.url, project.layouts_dir)
+                answers.append((fingerprint, html.encode(), last))
             return answers
 
         try:
@@ -146,9 +163,11 @@ class Builder:
                 pages, total, done = site.plan.pages, len(site.plan.pages), 0
                 waiting = iter(pages)  # in the order the answers come in
                 for answers in parallel.run_chunks(render_pages, pages, project.jobs):
-                    for (fingerprint, html), page in zip(answers, waiting, strict=False):
+                    for (fingerprint, html, read), page in zip(answers, waiting, strict=False):
                         path = page.output_path
                         prints[path] = fingerprint
+                        if read:
+                            reads[path] = read
                         if html is None:
                             output.keep(path)
                         else:
@@ -187,7 +206,7 @@ class Builder:
         except BaseException:
             output.discard()
             raise
-        memo.page_prints, memo.stamps = prints, stamps
+        memo.page_prints, memo.page_reads, memo.stamps = prints, reads, stamps
         memo.outputs = frozenset(output.paths)
         memo.output_stats = _output_stats(output, memo.output_stats)
         counts = Counter(item.kind for item in site.catalog.items.values())

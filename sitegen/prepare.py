@@ -8,6 +8,9 @@ pure functions of their arguments.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import pickle
+import posixpath
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -61,6 +64,7 @@ class Site:
     pictures: Mapping[str, images.Picture]  # gallery pictures by content path
     warnings: tuple[str, ...] = ()  # worth saying, not worth failing for
     next_release: datetime.date | None = None  # when the first scheduled item comes out
+    item_digests: Mapping[str, bytes] = field(default_factory=dict)  # all an Item is made of
 
 
 @dataclass
@@ -72,8 +76,11 @@ class Memo:
     content_stats: load.StatMemo = field(default_factory=dict)
     validated: dict[str, tuple[bytes, Item | list[ContentError]]] = field(default_factory=dict)
     validation_inputs: object = None  # what every validation depends on beyond its file
+    validation_digest: bytes = b""  # a hash of those, the same in every process
+    shown_prefix: str = ""  # how the content folder was named in messages
     markups: dict[tuple[str, str], Markup] = field(default_factory=dict)
     page_prints: dict[str, bytes] = field(default_factory=dict)  # output path -> fingerprint
+    page_reads: dict[str, tuple] = field(default_factory=dict)  # item page -> views it read
     stamps: dict[str, object] = field(default_factory=dict)  # non-page file -> its inputs
     outputs: frozenset[str] | None = None  # every file the last build left in the output
     layout_references: dict[bytes, set[str]] = field(default_factory=dict)
@@ -101,6 +108,9 @@ def prepare(
     layouts = render.layout_names(project.layouts_dir)
     with timed(timings, "load"):
         shown = display_path(project.content_dir, cwd)
+        if memo.shown_prefix != shown:  # parsed sources name their files this way
+            memo.parsed.clear()
+            memo.shown_prefix = shown
         tree = load.read_content(project.content_dir, shown, memo.parsed, memo.content_stats)
         assets = load.read_assets(project.assets_dir)
     errors: list[ContentError] = list(tree.errors)
@@ -111,6 +121,8 @@ def prepare(
         if memo.validation_inputs != inputs:
             memo.validated.clear()
             memo.validation_inputs = inputs
+            ordered = (site_config, sorted(layouts), inputs[2], shown)
+            memo.validation_digest = hashlib.blake2b(pickle.dumps(ordered), digest_size=16).digest()
         for source in tree.sources:
             result = _validated(source, tree, site_config, layouts, memo)
             if isinstance(result, Item):
@@ -153,6 +165,7 @@ def prepare(
         pictures,
         tuple(warnings),
         next_release,
+        _item_digests(shown_items, tree, memo.validation_digest),
     )
 
 
@@ -184,6 +197,18 @@ def _pictures(
             pictures[image.path] = kept[version] = memo.pictures[version]
     memo.pictures = kept
     return pictures
+
+
+def _item_digests(items: list[Item], tree: load.ContentTree, validation: bytes) -> dict[str, bytes]:
+    """For each item, a hash of all it is made of: its file's bytes, what validation read
+    besides (settings, layouts, other files' sizes) and whether it is scheduled."""
+    by_key = {posixpath.splitext(s.path)[0]: tree.digests[s.path] for s in tree.sources}
+    return {
+        item.key: hashlib.blake2b(
+            by_key[item.key] + validation + bytes([item.scheduled]), digest_size=16
+        ).digest()
+        for item in items
+    }
 
 
 def _validated(

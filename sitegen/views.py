@@ -65,6 +65,7 @@ class Views:
         self.search = any(page.view == "search" for page in plan.pages)
         self.base = config.base_path
         self._briefs: dict[str, dict] = {}
+        self.read: set[tuple[str, str]] | None = None  # when a set, what views were asked for
         self.terms = {term.slug: term for term in catalog.tags}
         self.types = {term.slug: term for term in catalog.doc_types}
         pages = [catalog.items[k] for k in catalog.by_kind["page"] if catalog.items[k].menu]
@@ -81,8 +82,13 @@ class Views:
             ),
         ]
 
+    def _note(self, view: str, key: str) -> None:
+        if self.read is not None:
+            self.read.add((view, key))
+
     def brief(self, key: str) -> dict:
         """What a list entry shows: title, link, kind, date, summary."""
+        self._note("brief", key)
         if key not in self._briefs:
             item = self.catalog.items[key]
             self._briefs[key] = {
@@ -104,6 +110,7 @@ class Views:
 
     def item(self, key: str) -> dict:
         """Everything an item's own page shows."""
+        self._note("item", key)
         item = self.catalog.items[key]
         markup = self.markups[key]
         catalog = self.catalog
@@ -129,7 +136,7 @@ class Views:
             "events": [self.brief(k) for k in catalog.events_of_report.get(key, ())],
             "related": [self.brief(k) for k in catalog.related.get(key, ())],
             "similar": [self.brief(k) for k in catalog.similar.get(key, ())],
-            "translations": [self._version(k) for k in catalog.translations.get(key, ())],
+            "translations": [self.version(k) for k in catalog.translations.get(key, ())],
             "gallery": [self._picture(image) for image in item.images],
             "search_filters": self.search_filters(key),
             **self._citation(item),
@@ -142,6 +149,8 @@ class Views:
         """The facets a search can narrow by; PDF records of the item get the same."""
         item = self.catalog.items[key]
         language = item.lang or self.config.language
+        for tag in item.tags:
+            self._note("tag", tag)
         return {
             "type": [KIND_LABELS[item.kind][0]],
             "year": [str(item.date.year)],
@@ -150,7 +159,9 @@ class Views:
             "tag": [self.terms[self.catalog.tag_slug[t]].name for t in item.tags],
         }
 
-    def _version(self, key: str) -> dict:
+    def version(self, key: str) -> dict:
+        """An entry in the list of other language versions."""
+        self._note("version", key)
         item = self.catalog.items[key]
         language = item.lang or self.config.language
         return {
@@ -195,6 +206,7 @@ class Views:
         }
 
     def tag_link(self, spelling: str) -> dict:
+        self._note("tag", spelling)
         slug = self.catalog.tag_slug[spelling]
         return {"name": self.terms[slug].name, "url": f"tags/{slug}/"}
 
@@ -203,6 +215,7 @@ class Views:
 
         def replace(match: re.Match) -> str:
             key = match[1].removesuffix(".md")
+            self._note("url", key)
             return f'href="{self.base}{self.plan.item_urls[key]}{match[2] or ""}"'
 
         return _CONTENT_LINK.sub(replace, body_html)

@@ -181,3 +181,43 @@ def test_a_deleted_item_loses_its_page_and_its_folder(tmp_path):
     builder.build()
     assert not (project.out_dir / "reports/r0").exists()
     assert tree(project.out_dir) == clean_build(project, tmp_path)
+
+
+def test_a_tag_renamed_by_other_items_is_renamed_on_every_page_that_shows_it(tmp_path):
+    """A tag shows its most common spelling; edits elsewhere can change it on a page whose
+    own file did not change."""
+    project = make_project(tmp_path)
+    content = project.content_dir
+    write(content, "documents/1.md", "One", "2010", "number: 1\ntags: [baltic sea]\n")
+    for n in (2, 3):
+        write(content, f"documents/{n}.md", f"N{n}", "2011", f"number: {n}\ntags: [Baltic Sea]\n")
+    for path in content.glob("documents/*.md"):  # one tags line per file
+        text = path.read_text(encoding="utf-8").split("\n")
+        tags = [i for i, line in enumerate(text) if line.startswith("tags:")]
+        path.write_text("\n".join(t for i, t in enumerate(text) if i not in tags[:-1]))
+    builder = Builder(project, today=TODAY)
+    builder.build()
+    assert ">Baltic Sea<" in (project.out_dir / "documents/1/index.html").read_text()
+    for n in (2, 3):
+        path = content / f"documents/{n}.md"
+        path.write_text(path.read_text(encoding="utf-8").replace("Baltic Sea", "baltic sea"))
+    builder.build()
+    assert ">baltic sea<" in (project.out_dir / "documents/1/index.html").read_text()
+    assert tree(project.out_dir) == clean_build(project, tmp_path)
+
+
+def test_a_link_in_a_body_follows_the_url_of_the_item_it_names(tmp_path):
+    """A document's address is its number: renumbering it moves every link to it, in
+    bodies of files that did not change."""
+    project = make_project(tmp_path)
+    content = project.content_dir
+    about = "---\ntitle: About\ndate: 2015\n---\nSee [the study](../documents/3.md).\n"
+    (content / "pages/about.md").write_text(about, encoding="utf-8")  # no tags: no similar
+    builder = Builder(project, today=TODAY)
+    builder.build()
+    assert 'href="/documents/3/"' in (project.out_dir / "about/index.html").read_text()
+    path = content / "documents/3.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("number: 3", "number: 33"))
+    builder.build()
+    assert 'href="/documents/33/"' in (project.out_dir / "about/index.html").read_text()
+    assert tree(project.out_dir) == clean_build(project, tmp_path)
