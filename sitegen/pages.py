@@ -7,6 +7,7 @@ globals; that is what lets a rebuild skip pages whose context is unchanged.
 from __future__ import annotations
 
 import hashlib
+import io
 import pickle
 from collections.abc import Iterable, Mapping
 
@@ -208,3 +209,16 @@ class PageInputs:
 
 def _hash(value: object) -> bytes:
     return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).digest()
+
+
+def context_fingerprint(shared: bytes, layout: bytes | None, context: dict) -> bytes:
+    """A hash of everything a page's HTML is made from: its context, its layouts, and
+    the settings and asset names the environment's globals read."""
+    hasher = hashlib.blake2b(shared, digest_size=16)
+    hasher.update(layout or b"missing")
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # no memo: equal contexts give equal bytes, however objects are shared
+    pickler.dump(context)
+    hasher.update(buffer.getbuffer())
+    return hasher.digest()

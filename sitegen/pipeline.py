@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import io
 import pickle
 import time
 from collections import Counter
@@ -19,7 +18,7 @@ from pathlib import Path
 from . import cache, exports, load, parallel, render, search, write
 from .errors import display_path
 from .model import KINDS, PlannedPage
-from .pages import PageInputs, page_context
+from .pages import PageInputs, context_fingerprint, page_context
 from .prepare import Memo, Project, Site, next_document_number, prepare, timed
 from .views import Views
 
@@ -150,7 +149,7 @@ class Builder:
                     last = (template, tuple(sorted(read)))
                     fingerprint = inputs.fingerprint(page, layout, last[1])
                 else:
-                    fingerprint = _fingerprint(shared, layout, context)
+                    fingerprint = context_fingerprint(shared, layout, context)
                     if known and memo.page_prints.get(path) == fingerprint:
                         answers.append((fingerprint, None, None))
                         continue
@@ -208,7 +207,7 @@ class Builder:
             raise
         memo.page_prints, memo.page_reads, memo.stamps = prints, reads, stamps
         memo.outputs = frozenset(output.paths)
-        memo.output_stats = _output_stats(output, memo.output_stats)
+        memo.output_stats = output.stats(memo.output_stats)
         counts = Counter(item.kind for item in site.catalog.items.values())
         held = Counter(site.held.values())
         summary = BuildSummary(
@@ -388,17 +387,6 @@ def _pdf_records(site: Site, views: Views, project: Project, memo: Memo) -> list
     return records
 
 
-def _output_stats(
-    output: write.PatchOutput | write.StagedOutput, known: Mapping[str, tuple[int, int]]
-) -> dict[str, tuple[int, int]]:
-    """File times of the new output: kept files keep theirs, written ones are read."""
-    if isinstance(output, write.StagedOutput):
-        return write.file_stats(output.out_dir, output.paths)
-    fresh = set(output.moved) | (output.paths - known.keys())
-    stats = {path: known[path] for path in output.paths - fresh}
-    return stats | write.file_stats(output.out_dir, fresh)
-
-
 def _last_changes(site: Site, project: Project) -> dict[str, datetime.date]:
     """The day each item's file last changed, by item key."""
     sources = {f"{key}.md": key for key in site.catalog.items}
@@ -409,16 +397,3 @@ def _last_changes(site: Site, project: Project) -> dict[str, datetime.date]:
 def build(project: Project, progress: Callable[[int, int], None] | None = None) -> BuildSummary:
     """Build the whole site into `project.out_dir`, all or nothing."""
     return Builder(project).build(progress)
-
-
-def _fingerprint(shared: bytes, layout: bytes | None, context: dict) -> bytes:
-    """A hash of everything a page's HTML is made from: its context, its layouts, and
-    the settings and asset names the environment's globals read."""
-    hasher = hashlib.blake2b(shared, digest_size=16)
-    hasher.update(layout or b"missing")
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.fast = True  # no memo: equal contexts give equal bytes, however objects are shared
-    pickler.dump(context)
-    hasher.update(buffer.getbuffer())
-    return hasher.digest()

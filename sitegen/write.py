@@ -85,6 +85,10 @@ class StagedOutput(_Output):
             target.write_bytes(content)
             self.written += 1
 
+    def stats(self, known: Mapping[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+        """Size and modification time of every file of the new site, once committed."""
+        return file_stats(self.out_dir, self.paths)
+
     def commit(self) -> None:
         """Swap the staged site in. The old one is renamed aside first, then removed."""
         os.chmod(self.stage, 0o755)
@@ -125,6 +129,12 @@ class PatchOutput(_Output):
         _parts(relative)
         self.paths.add(relative)
         self.unchanged += 1
+
+    def stats(self, known: Mapping[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+        """Size and modification time of every file of the site, once committed: `known`
+        for the files kept, read again for the files written."""
+        fresh = set(self.moved) | (self.paths - known.keys())
+        return {path: known[path] for path in self.paths - fresh} | file_stats(self.out_dir, fresh)
 
     def commit(self) -> None:
         for relative in self.moved:
