@@ -81,19 +81,23 @@ def _sitemap_pages(
     terms = {("tag", t.slug): t.keys for t in catalog.tags}
     terms |= {("doc_type", t.slug): t.keys for t in catalog.doc_types}
     every = tuple(catalog.items)
+    newest: dict[tuple[str, str], datetime.date | None] = {}  # a list's pages share its date
     pages = []
     for page in plan.pages:
         if page.view == "not_found":
             continue
-        if page.view == "item":
-            keys: tuple[str, ...] = (page.key,)
-        elif page.view == "list":
-            keys = catalog.by_kind[page.key]
-        elif page.view == "year":
-            keys = catalog.years[int(page.key)]
-        else:
-            keys = terms.get((page.view, page.key), every)
-        pages.append((page.url, max((changed[k] for k in keys if k in changed), default=None)))
+        index = (page.view, page.key)
+        if index not in newest:
+            if page.view == "item":
+                keys: tuple[str, ...] = (page.key,)
+            elif page.view == "list":
+                keys = catalog.by_kind[page.key]
+            elif page.view == "year":
+                keys = catalog.years[int(page.key)]
+            else:
+                keys = terms.get(index, every)
+            newest[index] = max((changed[k] for k in keys if k in changed), default=None)
+        pages.append((page.url, newest[index]))
     return pages
 
 
