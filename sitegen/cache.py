@@ -47,38 +47,53 @@ def version() -> bytes:
 
 def read(path: Path) -> object | None:
     """The value stored at `path`, None when there is none or it is from another version.
-    Raises Damaged when the file is truncated, altered or cannot be unpickled."""
+    Raises Damaged when the file is truncated, altered or cannot be unpickled. The file is
+    hashed, then unpickled, as a stream: a catalogue's cache is a large file."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            header = file.read(len(MAGIC) + 2 * _DIGEST)
+            if not header.startswith(MAGIC) or len(header) < len(MAGIC) + 2 * _DIGEST:
+                raise Damaged("is not a build cache file")
+            if header[len(MAGIC) : len(MAGIC) + _DIGEST] != version():
+                return None  # another release or other libraries: outdated, not damaged
+            hasher = hashlib.blake2b(digest_size=_DIGEST)
+            while chunk := file.read(1 << 20):
+                hasher.update(chunk)
+            if hasher.digest() != header[-_DIGEST:]:
+                raise Damaged("is incomplete or altered")
+            file.seek(len(header))
+            try:
+                return pickle.load(file)
+            except Exception as error:
+                raise Damaged(f"cannot be loaded ({type(error).__name__})") from None
     except FileNotFoundError:
         return None
     except OSError as error:
         raise Damaged(f"cannot be read ({error.strerror})") from None
-    header = len(MAGIC) + 2 * _DIGEST
-    if not data.startswith(MAGIC) or len(data) < header:
-        raise Damaged("is not a build cache file")
-    stored_version = data[len(MAGIC) : len(MAGIC) + _DIGEST]
-    if stored_version != version():
-        return None  # another release or other libraries: outdated, not damaged
-    payload = memoryview(data)[header:]
-    if hashlib.blake2b(payload, digest_size=_DIGEST).digest() != data[header - _DIGEST : header]:
-        raise Damaged("is incomplete or altered")
-    try:
-        return pickle.loads(payload)
-    except Exception as error:
-        raise Damaged(f"cannot be loaded ({type(error).__name__})") from None
+
+
+class _Hashing:
+    """A file that hashes what is written to it, for pickling straight to disk."""
+
+    def __init__(self, file) -> None:
+        self.file, self.hasher = file, hashlib.blake2b(digest_size=_DIGEST)
+
+    def write(self, data) -> int:
+        self.hasher.update(data)
+        return self.file.write(data)
 
 
 def write(path: Path, value: object) -> None:
     """Store `value` at `path`, replacing any earlier file whole."""
-    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    digest = hashlib.blake2b(payload, digest_size=_DIGEST).digest()
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(MAGIC + version() + digest)
-            file.write(payload)
+            file.write(MAGIC + version() + bytes(_DIGEST))  # the hash goes here once known
+            hashing = _Hashing(file)
+            pickle.dump(value, hashing, protocol=pickle.HIGHEST_PROTOCOL)
+            file.seek(len(MAGIC) + _DIGEST)
+            file.write(hashing.hasher.digest())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
