@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import os
 import pickle
 import sys
 import tempfile
-from importlib.metadata import version as installed_version
 from pathlib import Path
 
 MAGIC = b"sitegen build cache\n"
 _DIGEST = 32
-_LIBRARIES = ("markdown", "jinja2", "pyyaml", "python-frontmatter", "pillow", "pypdf")
+_LIBRARIES = ("markdown", "jinja2", "yaml", "frontmatter", "PIL", "pypdf")  # as imported
 
 
 class Damaged(Exception):
@@ -35,11 +35,11 @@ def version() -> bytes:
     """Changes with this package's code, Python, and any library whose output is cached."""
     hasher = hashlib.blake2b(digest_size=_DIGEST)
     hasher.update(sys.version.encode())
-    for name in _LIBRARIES:
-        try:
-            hasher.update(f"{name}={installed_version(name)}\n".encode())
-        except Exception:  # not installed: then nothing of it is cached either
-            hasher.update(f"{name}=none\n".encode())
+    for name in _LIBRARIES:  # where each is installed, and when: an upgrade rewrites it
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec and spec.origin else ""
+        stat = os.stat(origin) if origin else None
+        hasher.update(f"{name}={origin}:{stat and (stat.st_size, stat.st_mtime_ns)}\n".encode())
     for source in sorted(Path(__file__).parent.glob("*.py")):
         hasher.update(source.name.encode() + b"\0" + source.read_bytes())
     return hasher.digest()

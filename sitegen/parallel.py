@@ -39,9 +39,9 @@ def usable_jobs(jobs: int, tasks: int) -> int:
 def run_chunks(
     work: Callable[[Sequence[Task]], list[Answer]], tasks: Sequence[Task], jobs: int
 ) -> Iterator[list[Answer]]:
-    """`work` applied to consecutive chunks of `tasks`, answers in order, in `jobs` processes.
-    `work` runs in forked children, so it may use anything the parent held when called."""
-    jobs = usable_jobs(jobs, len(tasks))
+    """`work` applied to consecutive chunks of `tasks`, answers in order, in `jobs` processes
+    (as `usable_jobs` decided). `work` runs in forked children, so it may use anything the
+    parent held when called."""
     if jobs == 1:
         yield work(tasks)
         return
@@ -50,9 +50,15 @@ def run_chunks(
     global _work
     _work = work
     try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(jobs) as pool:
+        pool = multiprocessing.get_context("fork").Pool(jobs)
+        try:
             yield from pool.imap(_call_work, chunks)
+            pool.close()
+        except BaseException:
+            pool.terminate()
+            raise
+        finally:
+            pool.join()  # its helper threads too: the next pool must find one thread only
     finally:
         _work = None
 
@@ -64,7 +70,7 @@ def _call_work(chunk: Sequence) -> list:
 def markups(bodies: Sequence[tuple[str, str]], jobs: int) -> list[Markup]:
     """Each (body, content path) rendered to HTML, in order."""
     results: list[Markup] = []
-    for answers in run_chunks(_render_markdown, bodies, jobs):
+    for answers in run_chunks(_render_markdown, bodies, usable_jobs(jobs, len(bodies))):
         results += answers
     return results
 

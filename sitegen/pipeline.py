@@ -160,8 +160,9 @@ class Builder:
         try:
             with timed(timings, "render"):
                 pages, total, done = site.plan.pages, len(site.plan.pages), 0
+                jobs = parallel.usable_jobs(project.jobs, total)
                 waiting = iter(pages)  # in the order the answers come in
-                for answers in parallel.run_chunks(render_pages, pages, project.jobs):
+                for answers in parallel.run_chunks(render_pages, pages, jobs):
                     for (fingerprint, html, read), page in zip(answers, waiting, strict=False):
                         path = page.output_path
                         prints[path] = fingerprint
@@ -222,7 +223,7 @@ class Builder:
             timings=timings,
             search_records=search_records,
             warnings=(*self.warnings, *site.warnings),
-            jobs=parallel.usable_jobs(project.jobs, len(site.plan.pages)),
+            jobs=jobs,
         )
         self.warnings = []
         if signature:

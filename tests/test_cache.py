@@ -56,10 +56,10 @@ def touch_later(path: Path, step: int) -> None:
 
 @pytest.fixture(scope="module")
 def catalogue(tmp_path_factory) -> Path:
-    """A generated catalogue large enough (60 items, about 130 pages) to be rendered in
+    """A generated catalogue large enough (80 items, about 170 pages) to be rendered in
     parallel, in a project of its own."""
     root = copy_project(tmp_path_factory.mktemp("catalogue"))
-    generate(60, root)
+    generate(80, root)
     settle(root)
     return root
 
@@ -79,7 +79,7 @@ def test_a_parallel_build_is_byte_identical_to_a_serial_one(catalogue, clean):
 
 def test_cached_builds_after_each_kind_of_edit_equal_a_clean_serial_build(tmp_path, clean):
     root = copy_project(tmp_path / "project")
-    generate(60, root)
+    generate(80, root)
     settle(root)
     first = build(root, "--jobs", "2")
     assert tree(root / "_site") == clean
@@ -108,10 +108,10 @@ def test_cached_builds_after_each_kind_of_edit_equal_a_clean_serial_build(tmp_pa
     new = root / "content/documents/99999.md"
     new.write_text(documents[3].read_text().replace("number: ", "number: 9999"), encoding="utf-8")
     touch_later(new, 8)
-    assert build(root)["items_by_kind"]["document"] == 46
+    assert build(root)["items_by_kind"]["document"] == 61
     new.unlink()
     summary = build(root)
-    assert summary["items_by_kind"]["document"] == 45
+    assert summary["items_by_kind"]["document"] == 60
     build(root, "--jobs", "1", "--no-cache", out="_clean9")
     assert tree(root / "_site") == tree(root / "_clean9")
 
