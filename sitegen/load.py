@@ -302,21 +302,27 @@ def last_changes(content_dir: Path, paths: Iterable[str]) -> dict[str, datetime.
     return changed
 
 
-def tree_signature(folders: Iterable[Path], files: Iterable[Path]) -> bytes | None:
+def tree_signature(folders: Iterable[Path], files: Iterable[Path]) -> bytes:
     """A hash of the path, size and modification time of every file under `folders` and
-    of `files`: equal signatures mean nothing was edited, added, moved or deleted. None
-    when a file changed in the last two seconds, as a second edit within the file
-    system's clock tick would leave the same signature (git's "racy clean" problem)."""
+    of `files`: equal signatures mean nothing was edited, added, moved or deleted.
+
+    A file changed in the last two seconds is hashed by its bytes instead, as a second
+    edit within the file system's clock tick would leave the same time and size (git's
+    "racy clean" problem); once it is older, its entry reads differently, so a signature
+    taken meanwhile never matches a later one by chance."""
     hasher = hashlib.blake2b(digest_size=16)
     recent = time.time_ns() - RACY_NS
     for path in [*(f for folder in folders for f in _walk(folder)), *map(str, files)]:
         try:
             stat = os.stat(path)
+            if stat.st_mtime_ns > recent:
+                with open(path, "rb") as file:
+                    content = hashlib.file_digest(file, "blake2b").hexdigest()
+                hasher.update(f"{path}\0bytes\0{content}\n".encode())
+                continue
         except FileNotFoundError:
             hasher.update(f"{path}\0missing\n".encode())
             continue
-        if stat.st_mtime_ns > recent:
-            return None
         hasher.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return hasher.digest()
 

@@ -75,7 +75,7 @@ class Builder:
         self.memo = Memo()
         self.autosave = autosave  # write the cache after every build, or on `save()`
         self.warnings: list[str] = []  # about the cache, said with the next summary
-        self._record: BuildRecord | None = None
+        self._record: BuildRecord | None = None  # this build's, to be saved
         self._loaded = project.cache_dir is None
         options = repr((project.content_dir.resolve(), project.base_url, project.drafts))
         name = cache_name or repr((options, project.out_dir.resolve(), project.search))
@@ -87,10 +87,10 @@ class Builder:
         today = self.today or datetime.date.today()
         signature = self._signature() if self.project.cache_dir else None
         if not self._loaded:
-            self._load()
             unchanged = self._unchanged(signature, today)
-            if unchanged:
+            if unchanged:  # the memo, the larger file, is not even read
                 return replace(unchanged, seconds=time.perf_counter() - started)
+            self._load()
         timings: dict[str, float] = {}
         project, memo = self.project, self.memo
         site = prepare(project, memo, timings, today)
@@ -239,14 +239,11 @@ class Builder:
     def _load(self) -> None:
         """Take up what the last process left: the memo, unless its output was touched."""
         self._loaded = True
-        self._record = self._read("record")
         memo = self._read("memo")
         if isinstance(memo, Memo):
             self.memo = memo
             if not write.untouched(self.project.out_dir, memo.output_stats):
                 memo.outputs, memo.output_stats = None, {}  # rewrite, comparing bytes
-        if not isinstance(self._record, BuildRecord):
-            self._record = None
 
     def _read(self, suffix: str) -> object | None:
         path = self._cache_path(suffix)
@@ -258,16 +255,17 @@ class Builder:
             return None
 
     def _unchanged(self, signature: bytes | None, today: datetime.date) -> BuildSummary | None:
-        """The last summary, when no input changed and the output is as that build left
-        it (the memo was kept only then), and no scheduled item has come out since."""
-        record = self._record
-        if not (signature and record and record.signature == signature):
+        """The last summary, when no input changed, no scheduled item has come out since,
+        and the output is as that build left it."""
+        record = self._read("record")
+        if not (isinstance(record, BuildRecord) and signature == record.signature):
             return None
         if record.next_release and today >= record.next_release:
             return None
-        if self.memo.outputs is None or record.output_stats != self.memo.output_stats:
+        if not write.untouched(self.project.out_dir, record.output_stats):
             return None
-        last = record.summary
+        last, warnings = record.summary, self.warnings
+        self.warnings = []
         kept = last.pages_written + last.pages_unchanged
         return replace(
             last,
@@ -276,18 +274,16 @@ class Builder:
             pages_unchanged=kept,
             files_copied=0,
             timings={},
-            warnings=(*self.warnings, *last.warnings),
+            warnings=(*warnings, *last.warnings),
         )
 
-    def _signature(self) -> bytes | None:
+    def _signature(self) -> bytes:
         """Everything a build reads, by file times, with the options and the commit."""
         project = self.project
         files = load.tree_signature(
             [project.content_dir, project.layouts_dir, project.assets_dir],
             [project.config_path],
         )
-        if files is None:
-            return None
         options = repr((project.base_url, project.drafts, project.search, self.index_once))
         head = load.git_head(project.content_dir)
         return hashlib.blake2b(files + options.encode() + head.encode()).digest()
