@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import cache, exports, load, parallel, render, search, write
-from .errors import display_path
+from .errors import BuildFailed, display_path
 from .model import KINDS, PlannedPage
 from .pages import PageInputs, context_fingerprint, page_context
 from .prepare import Memo, Project, Site, next_document_number, prepare, timed
@@ -93,7 +93,12 @@ class Builder:
             self._load()
         timings: dict[str, float] = {}
         project, memo = self.project, self.memo
-        site = prepare(project, memo, timings, today)
+        try:
+            site = prepare(project, memo, timings, today)
+        except BuildFailed:
+            if self.autosave:
+                self.save()  # what was parsed and rendered is good for the next try
+            raise
         sizes = {path: picture.thumbnail_size for path, picture in site.pictures.items()}
         views = Views(site.catalog, site.markups, site.plan, site.config, sizes)
         layout_prints = render.layout_digests(project.layouts_dir, memo.layout_references)
@@ -290,7 +295,7 @@ class Builder:
 
     def save(self) -> None:
         """Write what this builder knows into the cache folder, if there is one."""
-        if self.project.cache_dir is None or self.memo.outputs is None:
+        if self.project.cache_dir is None or not self.memo.parsed:
             return
         try:
             cache.write(self._cache_path("memo"), replace(self.memo, environment=None))
