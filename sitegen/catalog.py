@@ -209,15 +209,15 @@ def _terms(
 ) -> tuple[tuple[Term, ...], dict[str, str]]:
     """Tags merged case- and Unicode-insensitively; two tags that share a slug are an error."""
     spellings: dict[str, Counter] = defaultdict(Counter)
-    keys: dict[str, list[str]] = defaultdict(list)
+    keys: dict[str, dict[str, None]] = defaultdict(dict)  # ordered sets of item keys
     first_use: dict[str, tuple[str, int, str]] = {}
     for item in ordered:
         for index, tag in enumerate(item.tags):
             term = term_key(tag)
             spellings[term][tag] += 1
-            if item.key not in keys[term]:
-                keys[term].append(item.key)
-            first_use.setdefault(term, (item.source_path, item.line_of(f"tags[{index}]"), tag))
+            keys[term][item.key] = None
+            if term not in first_use:
+                first_use[term] = (item.source_path, item.line_of(f"tags[{index}]"), tag)
     terms: list[Term] = []
     slug_owner: dict[str, str] = {}
     tag_slug: dict[str, str] = {}
