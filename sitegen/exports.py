@@ -11,6 +11,7 @@ import datetime
 import io
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from . import cite, feeds
 from .config import SiteConfig
@@ -34,44 +35,82 @@ COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class Fragments:
+    """One item's part of every file that lists many: kept between builds by a hash of all
+    it is made of, so a rebuild after one edit formats one item, not the catalogue."""
+
+    entry: str  # its Atom <entry>
+    record: str  # its object in catalogue.json, indented for its place there
+    row: str  # its line of catalogue.csv
+    bibtex: str = ""  # reports and documents only
+    ris: str = ""
+
+
 def data_files(
     catalog: Catalog,
     summaries: Mapping[str, str],
     config: SiteConfig,
     plan: SitePlan,
     changed: Mapping[str, datetime.date],
-    formatted: dict[cite.Citation, tuple[str, str]] | None = None,
+    digests: Mapping[str, bytes] | None = None,
+    kept: dict[str, tuple[bytes, Fragments]] | None = None,
 ) -> dict[str, bytes]:
     """Every file of the site that is not a page: feeds, sitemap, robots.txt, the catalogue
     in four formats and each report's and document's citation files. `changed` gives the
-    day each item last changed, for the sitemap; `formatted`, if given, keeps each
-    citation's BibTeX and RIS for the next build, as formatting is the slow part."""
-    formatted = {} if formatted is None else formatted
-    kept: dict[cite.Citation, tuple[str, str]] = {}
-    entries: dict[str, str] = {}
+    day each item last changed, for the sitemap. With `digests` (a hash of all each item's
+    files are made of), `kept` carries each item's `Fragments` to the next build."""
+    kept = {} if kept is None else kept
+    fragments: dict[str, Fragments] = {}
+    for key in catalog.newest(RECORD_KINDS):
+        digest = digests.get(key) if digests else None
+        known = kept.get(key)
+        if digest is not None and known is not None and known[0] == digest:
+            fragments[key] = known[1]
+        else:
+            fragments[key] = _fragments(catalog, catalog.items[key], summaries[key], config, plan)
+    kept.clear()
+    if digests:
+        kept.update((key, (digests[key], value)) for key, value in fragments.items())
+    entries = {key: value.entry for key, value in fragments.items()}
     files = {
         feed.path: feeds.atom(feed, catalog, summaries, config, plan, entries)
         for feed in plan.feeds
     }
     files["sitemap.xml"] = feeds.sitemap(_sitemap_pages(catalog, plan, changed), config)
     files["robots.txt"] = feeds.robots(config)
-    rows = records(catalog, summaries, config, plan)
-    files["catalogue.json"] = catalogue_json(rows, config)
-    files["catalogue.csv"] = catalogue_csv(rows)
-    bibtex, ris = [], []
-    for item in (catalog.items[key] for key in catalog.newest(CITED_KINDS)):
-        record = cite.citation(item, summaries[item.key], config, plan)
-        kept[record] = formatted.get(record) or (cite.bibtex(record), cite.ris(record))
-        bibtex.append(kept[record][0])
-        ris.append(kept[record][1])
-        url = plan.item_urls[item.key]
-        files[citation_file(url, "bib")] = bibtex[-1].encode()
-        files[citation_file(url, "ris")] = ris[-1].encode()
-    formatted.clear()
-    formatted.update(kept)
-    files["catalogue.bib"] = "\n".join(bibtex).encode()
-    files["catalogue.ris"] = "\r\n".join(ris).encode()
+    files["catalogue.json"] = catalogue_json([f.record for f in fragments.values()], config)
+    files["catalogue.csv"] = catalogue_csv([f.row for f in fragments.values()])
+    cited = [key for key in catalog.newest(CITED_KINDS)]
+    for key in cited:
+        url = plan.item_urls[key]
+        files[citation_file(url, "bib")] = fragments[key].bibtex.encode()
+        files[citation_file(url, "ris")] = fragments[key].ris.encode()
+    files["catalogue.bib"] = "\n".join(fragments[key].bibtex for key in cited).encode()
+    files["catalogue.ris"] = "\r\n".join(fragments[key].ris for key in cited).encode()
     return files
+
+
+def _fragments(
+    catalog: Catalog, item: Item, summary: str, config: SiteConfig, plan: SitePlan
+) -> Fragments:
+    record = _record(catalog, item, summary, config, plan)
+    json_text = json.dumps(record, ensure_ascii=False, indent=1)
+    row = io.StringIO()
+    csv.writer(row, lineterminator="\r\n").writerow(
+        [_cell(record.get(column, "")) for column in COLUMNS]
+    )
+    bibtex = ris = ""
+    if item.kind in CITED_KINDS:
+        citation = cite.citation(item, summary, config, plan)
+        bibtex, ris = cite.bibtex(citation), cite.ris(citation)
+    return Fragments(
+        entry=feeds.entry_xml(item, summary, config, plan),
+        record=json_text.replace("\n", "\n  "),  # two levels down in catalogue.json
+        row=row.getvalue(),
+        bibtex=bibtex,
+        ris=ris,
+    )
 
 
 def _sitemap_pages(
@@ -99,16 +138,6 @@ def _sitemap_pages(
             newest[index] = max((changed[k] for k in keys if k in changed), default=None)
         pages.append((page.url, newest[index]))
     return pages
-
-
-def records(
-    catalog: Catalog, summaries: Mapping[str, str], config: SiteConfig, plan: SitePlan
-) -> list[dict]:
-    """Newest first, as on the site; absent fields are left out."""
-    return [
-        _record(catalog, catalog.items[k], summaries[k], config, plan)
-        for k in catalog.newest(RECORD_KINDS)
-    ]
 
 
 def _record(catalog: Catalog, item: Item, summary: str, config: SiteConfig, plan: SitePlan) -> dict:
@@ -155,26 +184,27 @@ def _record(catalog: Catalog, item: Item, summary: str, config: SiteConfig, plan
     return {name: value for name, value in record.items() if value not in (None, "", [])}
 
 
-def catalogue_json(rows: list[dict], config: SiteConfig) -> bytes:
-    document = {
+def catalogue_json(records: list[str], config: SiteConfig) -> bytes:
+    """The catalogue as one JSON document, laid out as `json.dumps(indent=1)` would."""
+    head = {
         "title": config.title,
         "url": config.site_url,
         "license_note": "Records describe documents; each document keeps its own rights.",
-        "count": len(rows),
-        "items": rows,
+        "count": len(records),
     }
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode()
+    text = json.dumps(head, ensure_ascii=False, indent=1).removesuffix("\n}")
+    items = ",\n  ".join(records)
+    return (
+        f'{text},\n "items": [\n  {items}\n ]\n}}\n' if records else f'{text},\n "items": []\n}}\n'
+    ).encode()
 
 
-def catalogue_csv(rows: list[dict]) -> bytes:
+def catalogue_csv(rows: list[str]) -> bytes:
     """One row per record; lists joined with ' | ', files and images as their URLs.
     UTF-8 with a byte-order mark, so spreadsheet programs read Baltic letters correctly."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([_cell(row.get(column, "")) for column in COLUMNS])
-    return ("\ufeff" + buffer.getvalue()).encode()
+    csv.writer(buffer, lineterminator="\r\n").writerow(COLUMNS)
+    return ("\ufeff" + buffer.getvalue() + "".join(rows)).encode()
 
 
 def _cell(value: object) -> str:

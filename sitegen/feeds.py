@@ -52,14 +52,20 @@ def atom(
     ET.indent(root)
     for item in items:
         if item.key not in entries:
-            entry = _entry(item, summaries.get(item.key, ""), config, plan)
-            ET.indent(entry, level=1)
-            xml = ET.tostring(entry, encoding="unicode")
-            entries[item.key] = xml.replace(f' xmlns="{ATOM}"', "", 1)  # declared on <feed>
+            entries[item.key] = entry_xml(item, summaries.get(item.key, ""), config, plan)
     head = ET.tostring(root, encoding="unicode").removesuffix("\n</feed>")
     body = "".join(f"\n  {entries[item.key]}" for item in items)
     declaration = "<?xml version='1.0' encoding='utf-8'?>\n"
     return f"{declaration}{head}{body}\n</feed>\n".encode()
+
+
+def entry_xml(item: Item, summary: str, config: SiteConfig, plan: SitePlan) -> str:
+    """One item's <entry>, indented for its place in a feed, namespace declared there."""
+    ET.register_namespace("", ATOM)
+    entry = _entry(item, summary, config, plan)
+    ET.indent(entry, level=1)
+    xml = ET.tostring(entry, encoding="unicode")
+    return xml.replace(f' xmlns="{ATOM}"', "", 1)
 
 
 def _entry(item: Item, summary: str, config: SiteConfig, plan: SitePlan) -> ET.Element:

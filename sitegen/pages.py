@@ -166,6 +166,13 @@ class PageInputs:
             hasher.update(f"{view}\0{key}\0".encode() + self._digest(view, key))
         return hasher.digest()
 
+    def data_digest(self, key: str) -> bytes:
+        """All an item's entries in feeds and exports are made of: the item's own page
+        inputs and the addresses of the items it names."""
+        catalog, urls = self.views.catalog, self.views.plan.item_urls
+        named = [urls.get(k) for r in self.RELATIONS for k in getattr(catalog, r).get(key, ())]
+        return _hash((self._digest("item", key), named))
+
     def _digest(self, view: str, key: str) -> bytes:
         if (view, key) not in self._digests:
             try:

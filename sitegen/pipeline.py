@@ -199,8 +199,9 @@ class Builder:
             with timed(timings, "data"):
                 changed = _last_changes(site, project)
                 summaries = {key: views.summary(key) for key in site.catalog.items}
+                digests = {key: inputs.data_digest(key) for key in site.catalog.items}
                 for path, content in exports.data_files(
-                    site.catalog, summaries, site.config, site.plan, changed, memo.citations
+                    site.catalog, summaries, site.config, site.plan, changed, digests, memo.data
                 ).items():
                     digest = hashlib.blake2b(content, digest_size=16).digest()
                     place(path, digest, lambda c=content: c)

@@ -87,7 +87,7 @@ class Memo:
     similar: dict = field(default_factory=dict)  # the catalog's similar items, by inputs
     pictures: dict[tuple, images.Picture] = field(default_factory=dict)  # by file version
     pdf_texts: dict[tuple, str] = field(default_factory=dict)  # by file version
-    citations: dict = field(default_factory=dict)  # BibTeX and RIS by citation record
+    data: dict = field(default_factory=dict)  # each item's part of feeds and exports
     search: tuple[bytes, frozenset[str], int] | None = None  # (inputs, files, records)
     output_stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # size, mtime
     environment: tuple[object, jinja2.Environment] | None = None  # (what made it, it)

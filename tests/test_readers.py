@@ -136,6 +136,8 @@ def test_every_feed_parses_and_its_entries_point_at_built_pages(sample, content)
     for name, parsed in feeds.items():
         assert parsed.bozo == 0, (name, parsed.get("bozo_exception"))
         assert parsed.version == "atom10", name
+        # Atom as people read it too: one default namespace, no generated prefixes.
+        assert "<entry>" in (sample / name).read_text(encoding="utf-8"), name
         assert parsed.entries, name
         for entry in parsed.entries:
             assert entry.id.startswith("urn:uuid:"), entry
