@@ -50,8 +50,9 @@ def main() -> None:
             shutil.copytree(REPO / "content", scratch / "content")
         content = scratch / "content"
         command = [sys.executable, str(REPO / "build.py"), "serve", "--port", "0"]
+        folders = ["--out", str(scratch / "site"), "--cache-dir", str(scratch / ".cache")]
         server = subprocess.Popen(
-            [*command, "--content", str(content), "--out", str(scratch / "site")],
+            [*command, "--content", str(content), *folders],
             stdout=subprocess.PIPE,
             text=True,
         )

@@ -85,7 +85,9 @@ class Builder:
         """Build into `project.out_dir`, all or nothing; `progress(done, total)` per page."""
         started = time.perf_counter()
         today = self.today or datetime.date.today()
-        signature = self._signature() if self.project.cache_dir else None
+        # What the record is for: the next process's no-op check (a preview saves on exit).
+        wanted = self.project.cache_dir and (self.autosave or not self._loaded)
+        signature = self._signature() if wanted else None
         if not self._loaded:
             unchanged = self._unchanged(signature, today)
             if unchanged:  # the memo, the larger file, is not even read
