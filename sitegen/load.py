@@ -79,9 +79,9 @@ def read_content(
     file_versions: dict[str, tuple[int, int]] = {}
     digests: dict[str, bytes] = {}
     settled = time.time_ns() - RACY_NS
-    root = str(content_dir)
+    prefix = len(os.path.join(content_dir, ""))  # _walk's paths all start with it
     for path in _walk(content_dir):
-        relative = os.path.relpath(path, root).replace(os.sep, "/")
+        relative = path[prefix:].replace(os.sep, "/")
         shown = f"{shown_prefix}/{relative}" if shown_prefix else relative
         stat = os.stat(path)
         if not relative.lower().endswith(".md"):

@@ -241,17 +241,24 @@ class Views:
         }
 
     def pagination(self, base: str, page: PlannedPage) -> dict:
+        """Newer, older, and links to the first, the last and the two pages on each side
+        of this one, with a gap where numbers are left out: a list of hundreds of pages
+        would otherwise repeat hundreds of links on each of them."""
+        number, count = page.page_number, page.page_count
+        shown = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
+        entries: list[dict] = []
+        for position, n in enumerate(shown):
+            if position and n > shown[position - 1] + 1:
+                entries.append({"gap": True})
+            entries.append(
+                {"gap": False, "number": n, "url": page_url(base, n), "current": n == number}
+            )
         return {
-            "number": page.page_number,
-            "count": page.page_count,
-            "previous": page_url(base, page.page_number - 1) if page.page_number > 1 else "",
-            "next": page_url(base, page.page_number + 1)
-            if page.page_number < page.page_count
-            else "",
-            "pages": [
-                {"number": n, "url": page_url(base, n), "current": n == page.page_number}
-                for n in range(1, page.page_count + 1)
-            ],
+            "number": number,
+            "count": count,
+            "previous": page_url(base, number - 1) if number > 1 else "",
+            "next": page_url(base, number + 1) if number < count else "",
+            "pages": entries,
         }
 
     def page_slice(self, keys: tuple[str, ...], page: PlannedPage) -> list[dict]:

@@ -151,6 +151,17 @@ def test_lists_are_paginated_newest_first(site):
     assert 'rel="next"' in first and 'rel="prev"' in second
 
 
+def test_long_lists_link_the_first_last_and_nearby_pages(site):
+    for number in range(1, 202):  # 11 pages of 20
+        site.write(f"documents/{number}.md", document(number, date=str(1800 + number)))
+    assert site.run("build").code == 0
+    page = site.page("documents/page/6")
+    numbers = re.findall(r'<a href="/documents/(?:page/(\d+)/)?"[^>]*>(\d+)</a>', page)
+    assert [int(shown) for _, shown in numbers] == [1, 4, 5, 6, 7, 8, 11]
+    assert page.count('class="gap"') == 2
+    assert 'aria-current="page">6<' in page
+
+
 def test_related_items_are_shown_on_both_ends(site):
     small_site(site)
     assert site.run("build").code == 0
