@@ -234,9 +234,12 @@ class Builder:
             jobs=jobs,
         )
         self.warnings = []
-        if signature:
-            said = replace(summary, warnings=site.warnings)  # not the cache's own
-            self._record = BuildRecord(signature, memo.output_stats, said, site.next_release)
+        said = replace(summary, warnings=site.warnings)  # not the cache's own
+        self._record = (  # a record only of this build: an older one would describe less
+            BuildRecord(signature, memo.output_stats, said, site.next_release)
+            if signature
+            else None
+        )
         if self.autosave:
             self.save()
         return summary
@@ -304,6 +307,8 @@ class Builder:
             cache.write(self._cache_path("memo"), replace(self.memo, environment=None))
             if self._record:
                 cache.write(self._cache_path("record"), self._record)
+            else:  # no record describes what the memo now holds
+                self._cache_path("record").unlink(missing_ok=True)
         except OSError as error:  # a full disk must not fail a build that succeeded
             self.warnings.append(f"could not write the build cache: {error.strerror}")
 
