@@ -80,15 +80,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     new.add_argument("kind", choices=("event", "report", "document"))
     new.add_argument("title")
     args = parser.parse_args(argv)
-    defaults = {
+    for name, value in {
         "command": "build",
         "content": None,
         "out": None,
         "base_url": None,
         "cache_dir": None,
-    }
-    for name, value in {
-        **defaults,
         "format": "text",
         "quiet": False,
         "drafts": False,
@@ -217,9 +214,7 @@ def _serve(project: pipeline.Project, args: argparse.Namespace) -> int:
         cache_dir=project.cache_dir,
         jobs=project.jobs,
     )
-    # The preview's folder is new each time: its cache is named by the options alone.
-    name = f"preview {project.content_dir.resolve()} {args.base_url} {project.search}"
-    builder = pipeline.Builder(preview, index_once=True, cache_name=name, autosave=False)
+    builder = pipeline.Builder(preview, index_once=True, autosave=False)
     if not _is_loopback(args.host):
         print(f"warning: serving on {args.host}, visible to other machines", file=sys.stderr)
     try:

@@ -53,35 +53,29 @@ def data_files(
     config: SiteConfig,
     plan: SitePlan,
     changed: Mapping[str, datetime.date],
-    digests: Mapping[str, bytes] | None = None,
-    kept: dict[str, tuple[bytes, Fragments]] | None = None,
+    digests: Mapping[str, bytes],
+    kept: dict[str, tuple[bytes, Fragments]],
 ) -> dict[str, bytes]:
     """Every file of the site that is not a page: feeds, sitemap, robots.txt, the catalogue
     in four formats and each report's and document's citation files. `changed` gives the
-    day each item last changed, for the sitemap. With `digests` (a hash of all each item's
-    files are made of), `kept` carries each item's `Fragments` to the next build."""
-    kept = {} if kept is None else kept
+    day each item last changed, for the sitemap; `digests` a hash of all each item's part
+    is made of. `kept` carries each item's `Fragments` to the next build."""
     fragments: dict[str, Fragments] = {}
     for key in catalog.newest(RECORD_KINDS):
-        digest = digests.get(key) if digests else None
         known = kept.get(key)
-        if digest is not None and known is not None and known[0] == digest:
+        if known is not None and known[0] == digests[key]:
             fragments[key] = known[1]
         else:
             fragments[key] = _fragments(catalog, catalog.items[key], summaries[key], config, plan)
     kept.clear()
-    if digests:
-        kept.update((key, (digests[key], value)) for key, value in fragments.items())
+    kept.update((key, (digests[key], value)) for key, value in fragments.items())
     entries = {key: value.entry for key, value in fragments.items()}
-    files = {
-        feed.path: feeds.atom(feed, catalog, summaries, config, plan, entries)
-        for feed in plan.feeds
-    }
+    files = {feed.path: feeds.atom(feed, catalog, config, entries) for feed in plan.feeds}
     files["sitemap.xml"] = feeds.sitemap(_sitemap_pages(catalog, plan, changed), config)
     files["robots.txt"] = feeds.robots(config)
     files["catalogue.json"] = catalogue_json([f.record for f in fragments.values()], config)
     files["catalogue.csv"] = catalogue_csv([f.row for f in fragments.values()])
-    cited = [key for key in catalog.newest(CITED_KINDS)]
+    cited = catalog.newest(CITED_KINDS)
     for key in cited:
         url = plan.item_urls[key]
         files[citation_file(url, "bib")] = fragments[key].bibtex.encode()

@@ -22,19 +22,11 @@ SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _ID_NAMESPACE = uuid.UUID("6f1c1f3e-5b0a-4f63-9d0e-3a8c2b7d4e10")
 
 
-def atom(
-    feed: Feed,
-    catalog: Catalog,
-    summaries: Mapping[str, str],
-    config: SiteConfig,
-    plan: SitePlan,
-    entries: dict[str, str] | None = None,
-) -> bytes:
+def atom(feed: Feed, catalog: Catalog, config: SiteConfig, entries: Mapping[str, str]) -> bytes:
     """An Atom 1.0 document (RFC 4287) with the newest `config.feed_size` entries.
 
-    An item is in several feeds (the site's, its type's, its tags'): `entries` keeps each
-    entry's XML for the other feeds of the same build, as writing XML is the slow part."""
-    entries = {} if entries is None else entries
+    An item is in several feeds (the site's, its type's, its tags'): `entries` has each
+    item's <entry> from `entry_xml`, written once for all of them."""
     ET.register_namespace("", ATOM)
     items = [catalog.items[k] for k in feed.keys[: config.feed_size]]
     root = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": config.language})
@@ -51,9 +43,6 @@ def atom(
     _text(author, "uri", config.site_url)
     _text(root, "generator", "sitegen")
     ET.indent(root)
-    for item in items:
-        if item.key not in entries:
-            entries[item.key] = entry_xml(item, summaries.get(item.key, ""), config, plan)
     head = ET.tostring(root, encoding="unicode").removesuffix("\n</feed>")
     body = "".join(f"\n  {entries[item.key]}" for item in items)
     declaration = "<?xml version='1.0' encoding='utf-8'?>\n"

@@ -51,7 +51,8 @@ class ContentTree:
     file_sizes: Mapping[str, int]
     errors: tuple[ContentError, ...]
     digests: Mapping[str, bytes] = field(default_factory=dict)  # Markdown path -> hash of bytes
-    file_versions: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # size, mtime
+    file_versions: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # every file's
+    # size and modification time
 
 
 ParseMemo = MutableMapping[str, tuple[bytes, Source | list[ContentError]]]
@@ -84,9 +85,9 @@ def read_content(
         relative = path[prefix:].replace(os.sep, "/")
         shown = f"{shown_prefix}/{relative}" if shown_prefix else relative
         stat = os.stat(path)
+        file_versions[relative] = (stat.st_size, stat.st_mtime_ns)
         if not relative.lower().endswith(".md"):
             file_sizes[relative] = stat.st_size
-            file_versions[relative] = (stat.st_size, stat.st_mtime_ns)
             continue
         folder = relative.split("/", 1)[0] if "/" in relative else ""
         if folder not in FOLDERS:
@@ -274,9 +275,10 @@ def read_assets(assets_dir: Path) -> dict[str, bytes]:
     return {p.relative_to(assets_dir).as_posix(): p.read_bytes() for p in files}
 
 
-def last_changes(content_dir: Path, paths: Iterable[str]) -> dict[str, datetime.date]:
+def last_changes(content_dir: Path, mtimes: Mapping[str, int]) -> dict[str, datetime.date]:
     """The day each content file last changed: its last commit when the folder is in git
-    (a checkout's file times are only when it was checked out), else its modification time."""
+    (a checkout's file times are only when it was checked out), else its modification
+    time, given in nanoseconds as `read_content` found it."""
     changed: dict[str, datetime.date] = {}
     try:
         log = subprocess.run(
@@ -295,10 +297,9 @@ def last_changes(content_dir: Path, paths: Iterable[str]) -> dict[str, datetime.
             day = datetime.date.fromisoformat(line[1:])
         elif line and day and line not in changed:
             changed[line] = day
-    for path in paths:
+    for path, mtime in mtimes.items():
         if path not in changed:
-            seconds = (content_dir / path).stat().st_mtime
-            changed[path] = datetime.datetime.fromtimestamp(seconds, datetime.UTC).date()
+            changed[path] = datetime.datetime.fromtimestamp(mtime / 1e9, datetime.UTC).date()
     return changed
 
 

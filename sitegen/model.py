@@ -7,6 +7,9 @@ Items refer to each other by key (the content path without `.md`, e.g.
 from __future__ import annotations
 
 import calendar
+import hashlib
+import io
+import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -220,3 +223,13 @@ def page_url(base: str, number: int) -> str:
 def citation_file(item_url: str, suffix: str) -> str:
     """`documents/2427/` -> `documents/2427/2427.bib`: a download that says what it is."""
     return f"{item_url}{item_url.rstrip('/').rsplit('/', 1)[-1]}.{suffix}"
+
+
+def digest(value: object) -> bytes:
+    """A hash of a record or any plain value, equal for equal values in every process.
+    The pickler keeps no memo, so how objects happen to be shared cannot change it."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
+    pickler.dump(value)
+    return hashlib.blake2b(buffer.getbuffer(), digest_size=16).digest()

@@ -7,11 +7,9 @@ globals; that is what lets a rebuild skip pages whose context is unchanged.
 from __future__ import annotations
 
 import hashlib
-import io
-import pickle
 from collections.abc import Iterable, Mapping
 
-from .model import LIST_FOLDERS, Catalog, Item, PlannedPage
+from .model import LIST_FOLDERS, Catalog, Item, PlannedPage, digest
 from .views import KIND_LABELS, VIEW_TEMPLATES, Views
 
 
@@ -156,7 +154,7 @@ class PageInputs:
     def __init__(self, views: Views, item_digests: Mapping[str, bytes], shared: bytes):
         self.views, self.item_digests = views, item_digests
         site_feed = views.feeds["feed.xml"].title  # the one feed an item page links to
-        self.shared = _hash((shared, views.nav, views.search, site_feed))
+        self.shared = digest((shared, views.nav, views.search, site_feed))
         self._digests: dict[tuple[str, str], bytes] = {}
 
     def fingerprint(self, page: PlannedPage, layout: bytes | None, read: Iterable) -> bytes:
@@ -171,7 +169,7 @@ class PageInputs:
         inputs and the addresses of the items it names."""
         catalog, urls = self.views.catalog, self.views.plan.item_urls
         named = [urls.get(k) for r in self.RELATIONS for k in getattr(catalog, r).get(key, ())]
-        return _hash((self._digest("item", key), named))
+        return digest((self._digest("item", key), named))
 
     def _digest(self, view: str, key: str) -> bytes:
         if (view, key) not in self._digests:
@@ -179,7 +177,7 @@ class PageInputs:
                 value = self._value(view, key)
             except KeyError:  # an item or tag that is gone
                 value = None
-            self._digests[view, key] = _hash(value)
+            self._digests[view, key] = digest(value)
         return self._digests[view, key]
 
     def _value(self, view: str, key: str) -> object:
@@ -214,18 +212,7 @@ class PageInputs:
         )
 
 
-def _hash(value: object) -> bytes:
-    return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).digest()
-
-
 def context_fingerprint(shared: bytes, layout: bytes | None, context: dict) -> bytes:
     """A hash of everything a page's HTML is made from: its context, its layouts, and
     the settings and asset names the environment's globals read."""
-    hasher = hashlib.blake2b(shared, digest_size=16)
-    hasher.update(layout or b"missing")
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.fast = True  # no memo: equal contexts give equal bytes, however objects are shared
-    pickler.dump(context)
-    hasher.update(buffer.getbuffer())
-    return hasher.digest()
+    return digest((shared, layout, context))

@@ -66,7 +66,6 @@ class Builder:
         project: Project,
         today: datetime.date | None = None,
         index_once: bool = False,
-        cache_name: str | None = None,
         autosave: bool = True,
     ):
         self.project = project
@@ -77,8 +76,10 @@ class Builder:
         self.warnings: list[str] = []  # about the cache, said with the next summary
         self._record: BuildRecord | None = None  # this build's, to be saved
         self._loaded = project.cache_dir is None
-        options = repr((project.content_dir.resolve(), project.base_url, project.drafts))
-        name = cache_name or repr((options, project.out_dir.resolve(), project.search))
+        # Named by what is built, not where: a preview writes to a new folder each time,
+        # and what the memo knows of an output folder is checked against it on loading.
+        options = (project.base_url, project.drafts, project.search)
+        name = repr((project.content_dir.resolve(), *options))
         self._cache_file = hashlib.blake2b(name.encode(), digest_size=8).hexdigest()
 
     def build(self, progress: Callable[[int, int], None] | None = None) -> BuildSummary:
@@ -110,10 +111,9 @@ class Builder:
             env = render.make_environment(project.layouts_dir, site.config, site.plan)
             memo.environment = (env_inputs, env)  # compiled layouts are kept with it
         env = memo.environment[1]
-        known = memo.outputs is not None and project.out_dir.is_dir()
-        previous = memo.outputs if known else frozenset()
+        known = memo.output_stats is not None and project.out_dir.is_dir()
         output = (
-            write.PatchOutput(project.out_dir, previous)
+            write.PatchOutput(project.out_dir, memo.output_stats)
             if known
             else write.StagedOutput(project.out_dir)
         )
@@ -215,8 +215,7 @@ class Builder:
             output.discard()
             raise
         memo.page_prints, memo.page_reads, memo.stamps = prints, reads, stamps
-        memo.outputs = frozenset(output.paths)
-        memo.output_stats = output.stats(memo.output_stats)
+        memo.output_stats = output.stats(memo.output_stats or {})
         counts = Counter(item.kind for item in site.catalog.items.values())
         held = Counter(site.held.values())
         summary = BuildSummary(
@@ -253,8 +252,9 @@ class Builder:
         memo = self._read("memo")
         if isinstance(memo, Memo):
             self.memo = memo
-            if not write.untouched(self.project.out_dir, memo.output_stats):
-                memo.outputs, memo.output_stats = None, {}  # rewrite, comparing bytes
+            stats = memo.output_stats
+            if stats is not None and not write.untouched(self.project.out_dir, stats):
+                memo.output_stats = None  # rewrite it all, comparing bytes
 
     def _read(self, suffix: str) -> object | None:
         path = self._cache_path(suffix)
@@ -399,9 +399,10 @@ def _pdf_records(site: Site, views: Views, project: Project, memo: Memo) -> list
 
 def _last_changes(site: Site, project: Project) -> dict[str, datetime.date]:
     """The day each item's file last changed, by item key."""
-    sources = {f"{key}.md": key for key in site.catalog.items}
-    changes = load.last_changes(project.content_dir, sources)
-    return {key: changes[path] for path, key in sources.items()}
+    paths = {key: site.source_paths[key] for key in site.catalog.items}
+    mtimes = {path: site.file_versions[path][1] for path in paths.values()}
+    changes = load.last_changes(project.content_dir, mtimes)
+    return {key: changes[path] for key, path in paths.items()}
 
 
 def build(project: Project, progress: Callable[[int, int], None] | None = None) -> BuildSummary:

@@ -8,8 +8,6 @@ pure functions of their arguments.
 from __future__ import annotations
 
 import datetime
-import hashlib
-import pickle
 import posixpath
 import time
 from collections.abc import Iterator, Mapping
@@ -21,7 +19,7 @@ import jinja2
 
 from . import catalog, config, images, load, parallel, plan, render, search, validate
 from .errors import BuildFailed, ContentError, display_path
-from .model import Catalog, Item, Markup, SitePlan, Source
+from .model import Catalog, Item, Markup, SitePlan, Source, digest
 
 
 @dataclass(frozen=True)
@@ -60,11 +58,12 @@ class Site:
     plan: SitePlan
     held: Mapping[str, str]  # items left out: key -> "draft" or "scheduled"
     assets: Mapping[str, bytes]
-    file_versions: Mapping[str, tuple[int, int]]  # content path -> (size, mtime) of non-Markdown
+    file_versions: Mapping[str, tuple[int, int]]  # content path -> (size, mtime)
     pictures: Mapping[str, images.Picture]  # gallery pictures by content path
     warnings: tuple[str, ...] = ()  # worth saying, not worth failing for
     next_release: datetime.date | None = None  # when the first scheduled item comes out
     item_digests: Mapping[str, bytes] = field(default_factory=dict)  # all an Item is made of
+    source_paths: Mapping[str, str] = field(default_factory=dict)  # item key -> content path
 
 
 @dataclass
@@ -75,21 +74,20 @@ class Memo:
     parsed: load.ParseMemo = field(default_factory=dict)
     content_stats: load.StatMemo = field(default_factory=dict)
     validated: dict[str, tuple[bytes, Item | list[ContentError]]] = field(default_factory=dict)
-    validation_inputs: object = None  # what every validation depends on beyond its file
-    validation_digest: bytes = b""  # a hash of those, the same in every process
+    validation_digest: bytes = b""  # of what every validation reads besides its file
     shown_prefix: str = ""  # how the content folder was named in messages
     markups: dict[tuple[str, str], Markup] = field(default_factory=dict)
     page_prints: dict[str, bytes] = field(default_factory=dict)  # output path -> fingerprint
     page_reads: dict[str, tuple] = field(default_factory=dict)  # item page -> views it read
     stamps: dict[str, object] = field(default_factory=dict)  # non-page file -> its inputs
-    outputs: frozenset[str] | None = None  # every file the last build left in the output
     layout_references: dict[bytes, set[str]] = field(default_factory=dict)
     similar: dict = field(default_factory=dict)  # the catalog's similar items, by inputs
     pictures: dict[tuple, images.Picture] = field(default_factory=dict)  # by file version
     pdf_texts: dict[tuple, str] = field(default_factory=dict)  # by file version
     data: dict = field(default_factory=dict)  # each item's part of feeds and exports
     search: tuple[bytes, frozenset[str], int] | None = None  # (inputs, files, records)
-    output_stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # size, mtime
+    output_stats: dict[str, tuple[int, int]] | None = None  # every file the last build
+    # left in the output, with its size and modification time; None: the output is unknown
     environment: tuple[object, jinja2.Environment] | None = None  # (what made it, it)
 
 
@@ -117,12 +115,11 @@ def prepare(
     items: list[Item] = []
     invalid: set[str] = set()  # references to these are not errors: their own errors are shown
     with timed(timings, "validate"):
-        inputs = (site_config, frozenset(layouts), tuple(sorted(tree.file_sizes.items())))
-        if memo.validation_inputs != inputs:
+        # What every validation reads besides its file; messages name files by `shown`.
+        inputs = digest((site_config, sorted(layouts), sorted(tree.file_sizes.items()), shown))
+        if memo.validation_digest != inputs:
             memo.validated.clear()
-            memo.validation_inputs = inputs
-            ordered = (site_config, sorted(layouts), inputs[2], shown)
-            memo.validation_digest = hashlib.blake2b(pickle.dumps(ordered), digest_size=16).digest()
+            memo.validation_digest = inputs
         for source in tree.sources:
             result = _validated(source, tree, site_config, layouts, memo)
             if isinstance(result, Item):
@@ -152,6 +149,7 @@ def prepare(
     errors += catalog_errors + plan_errors
     with timed(timings, "pictures"):
         pictures = _pictures(site_plan, site_catalog, project, tree.file_versions, memo, errors)
+    source_paths = {posixpath.splitext(s.path)[0]: s.path for s in tree.sources}
     if errors:
         raise BuildFailed(errors)
     return Site(
@@ -165,7 +163,8 @@ def prepare(
         pictures,
         tuple(warnings),
         next_release,
-        _item_digests(shown_items, tree, memo.validation_digest),
+        _item_digests(shown_items, source_paths, tree.digests, memo.validation_digest),
+        source_paths,
     )
 
 
@@ -199,15 +198,13 @@ def _pictures(
     return pictures
 
 
-def _item_digests(items: list[Item], tree: load.ContentTree, validation: bytes) -> dict[str, bytes]:
+def _item_digests(
+    items: list[Item], paths: Mapping[str, str], files: Mapping[str, bytes], validation: bytes
+) -> dict[str, bytes]:
     """For each item, a hash of all it is made of: its file's bytes, what validation read
     besides (settings, layouts, other files' sizes) and whether it is scheduled."""
-    by_key = {posixpath.splitext(s.path)[0]: tree.digests[s.path] for s in tree.sources}
     return {
-        item.key: hashlib.blake2b(
-            by_key[item.key] + validation + bytes([item.scheduled]), digest_size=16
-        ).digest()
-        for item in items
+        item.key: digest((files[paths[item.key]], validation, item.scheduled)) for item in items
     }
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, copy_project
+from .conftest import REPO, copy_project, document
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate
@@ -200,3 +200,14 @@ def test_a_cache_from_another_version_is_ignored_quietly(tmp_path):
     summary = build(root)
     assert summary["pages_rendered"] > 0
     assert "warning" not in summary["stderr"]
+
+
+def test_a_cached_file_is_named_as_seen_from_where_the_build_now_runs(site, monkeypatch):
+    """Messages name files relative to the folder the build runs in; a file known from a
+    build run elsewhere must not keep the name it had there."""
+    site.write("documents/a.md", document(2427))
+    assert site.run("build").code == 0  # from the project folder: content/documents/a.md
+    monkeypatch.chdir(site.content)
+    site.write("documents/b.md", document(2427, title="Another"))
+    err = site.run("build").err
+    assert "./documents/b.md:3: number: 2427 is already the number of ./documents/a.md" in err
