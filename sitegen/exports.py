@@ -10,7 +10,7 @@ import csv
 import datetime
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from . import cite, feeds
@@ -55,11 +55,12 @@ def data_files(
     changed: Mapping[str, datetime.date],
     digests: Mapping[str, bytes],
     kept: dict[str, tuple[bytes, Fragments]],
-) -> dict[str, bytes]:
-    """Every file of the site that is not a page: feeds, sitemap, robots.txt, the catalogue
-    in four formats and each report's and document's citation files. `changed` gives the
-    day each item last changed, for the sitemap; `digests` a hash of all each item's part
-    is made of. `kept` carries each item's `Fragments` to the next build."""
+) -> Iterator[tuple[str, bytes]]:
+    """Every file of the site that is not a page, by path: feeds, sitemap, robots.txt, the
+    catalogue in four formats and each report's and document's citation files, one at a
+    time (together they are as large as the catalogue). `changed` gives the day each item
+    last changed, for the sitemap; `digests` a hash of all each item's part is made of.
+    `kept` carries each item's `Fragments` to the next build."""
     fragments: dict[str, Fragments] = {}
     for key in catalog.newest(RECORD_KINDS):
         known = kept.get(key)
@@ -70,19 +71,19 @@ def data_files(
     kept.clear()
     kept.update((key, (digests[key], value)) for key, value in fragments.items())
     entries = {key: value.entry for key, value in fragments.items()}
-    files = {feed.path: feeds.atom(feed, catalog, config, entries) for feed in plan.feeds}
-    files["sitemap.xml"] = feeds.sitemap(_sitemap_pages(catalog, plan, changed), config)
-    files["robots.txt"] = feeds.robots(config)
-    files["catalogue.json"] = catalogue_json([f.record for f in fragments.values()], config)
-    files["catalogue.csv"] = catalogue_csv([f.row for f in fragments.values()])
+    for feed in plan.feeds:
+        yield feed.path, feeds.atom(feed, catalog, config, entries)
+    yield "sitemap.xml", feeds.sitemap(_sitemap_pages(catalog, plan, changed), config)
+    yield "robots.txt", feeds.robots(config)
+    yield "catalogue.json", catalogue_json([f.record for f in fragments.values()], config)
+    yield "catalogue.csv", catalogue_csv([f.row for f in fragments.values()])
     cited = catalog.newest(CITED_KINDS)
     for key in cited:
         url = plan.item_urls[key]
-        files[citation_file(url, "bib")] = fragments[key].bibtex.encode()
-        files[citation_file(url, "ris")] = fragments[key].ris.encode()
-    files["catalogue.bib"] = "\n".join(fragments[key].bibtex for key in cited).encode()
-    files["catalogue.ris"] = "\r\n".join(fragments[key].ris for key in cited).encode()
-    return files
+        yield citation_file(url, "bib"), fragments[key].bibtex.encode()
+        yield citation_file(url, "ris"), fragments[key].ris.encode()
+    yield "catalogue.bib", "\n".join(fragments[key].bibtex for key in cited).encode()
+    yield "catalogue.ris", "\r\n".join(fragments[key].ris for key in cited).encode()
 
 
 def _fragments(

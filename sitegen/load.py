@@ -13,7 +13,7 @@ import re
 import subprocess
 import time
 from collections.abc import Iterable, Mapping, MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import frontmatter
@@ -176,7 +176,30 @@ def parse_source(relative: str, shown: str, kind: str, raw: bytes) -> Source | l
     if isinstance(parsed, list):
         return parsed
     values, key_lines = parsed
-    return Source(relative, shown, kind, values, key_lines, body, body_line)
+    body_digest = hashlib.blake2b(body.encode(), digest_size=16).digest()
+    return Source(relative, shown, kind, values, key_lines, body, body_line, body_digest)
+
+
+def without_bodies(memo: ParseMemo) -> ParseMemo:
+    """`memo` for the build cache: the sources without their bodies (see `with_body`)."""
+    return {
+        path: (digest, replace(result, body=None) if _has_body(result) else result)
+        for path, (digest, result) in memo.items()
+    }
+
+
+def _has_body(result: Source | list[ContentError]) -> bool:
+    return isinstance(result, Source) and result.body is not None
+
+
+def with_body(content_dir: Path, source: Source) -> Source:
+    """`source` with its body, read again when the cache kept it without. The file may
+    have changed since: then the body and its digest are the new ones."""
+    if source.body is not None:
+        return source
+    raw = (content_dir / source.path).read_bytes()
+    again = parse_source(source.path, source.shown_path, source.kind, raw)
+    return again if isinstance(again, Source) else replace(source, body="", body_digest=b"")
 
 
 def _parse_yaml(

@@ -17,7 +17,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from .model import Markup
+from .model import Body, Markup
 from .text import slugify
 
 MARKER = "content:"
@@ -75,20 +75,30 @@ class MarkdownRenderer:
         )
         self._links: _ContentLinks = self._md.treeprocessors["content_links"]
 
-    def render(self, body: str, source_path: str) -> Markup:
-        """HTML for one body; `source_path` (content-relative) anchors its relative links."""
+    def render(self, body: str, source_path: str, key: bytes) -> tuple[Markup, Body]:
+        """One body's HTML and table of contents, and what lists need of it as a `Markup`
+        kept by `key`; `source_path` (content-relative) anchors its relative links."""
         self._md.reset()
         self._links.folder = posixpath.dirname(source_path)
         self._links.found = []
         body_html = self._md.convert(body)
         tokens = getattr(self._md, "toc_tokens", [])
-        return Markup(
-            html=body_html,
-            toc_html=self._md.toc if tokens else "",
+        lines = body.split("\n") if self._links.found else []
+        summary = Markup(
+            body_key=key,
             heading_count=_count_headings(tokens),
             first_paragraph=first_paragraph_text(body_html),
-            content_links=tuple(self._links.found),
+            content_links=tuple(
+                (href, target, _line_of(lines, href)) for href, target in self._links.found
+            ),
         )
+        return summary, (body_html, self._md.toc if tokens else "")
+
+
+def _line_of(lines: list[str], text: str) -> int:
+    """The first line holding `text`, counted from 0; 0 when none does (a link split
+    over lines)."""
+    return next((number for number, line in enumerate(lines) if text in line), 0)
 
 
 def first_paragraph_text(body_html: str) -> str:

@@ -12,6 +12,7 @@ import io
 import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 KINDS = ("event", "report", "document", "page")
 CITED_KINDS = ("report", "document")  # the kinds with a bibliographic record
@@ -54,8 +55,9 @@ class Source:
     kind: str
     front_matter: Mapping[str, object]
     key_lines: Mapping[str, int]
-    body: str
+    body: str | None  # None when kept in the build cache, which leaves bodies out
     body_line: int  # the file's line number of the body's first line
+    body_digest: bytes = b""  # what the body's HTML is kept by
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, 1)
@@ -100,7 +102,7 @@ class Item:
     title: str
     date: PartialDate
     slug: str
-    body: str
+    body_digest: bytes  # the body itself stays with its source: items are kept in memory
     body_line: int
     tags: tuple[str, ...] = ()
     summary: str = ""
@@ -139,13 +141,24 @@ class Item:
 
 @dataclass(frozen=True)
 class Markup:
-    """Markdown rendered to HTML. Links to content files are left as markers for `links`."""
+    """What lists and checks need of a body rendered to HTML. The HTML itself is kept by
+    `body_key` in a `bodies` store and read only for the item's own page; in it, links to
+    content files are left as markers for `links`."""
 
-    html: str
-    toc_html: str
+    body_key: bytes
     heading_count: int
     first_paragraph: str
-    content_links: tuple[tuple[str, str], ...] = ()  # (href as written, content path)
+    # (href as written, content path, line of the href counted from the body's first)
+    content_links: tuple[tuple[str, str, int], ...] = ()
+
+
+Body = tuple[str, str]  # a body's HTML and its table of contents' HTML
+
+
+class BodyLookup(Protocol):
+    """Where rendered bodies are kept, by `Markup.body_key` (see `bodies`)."""
+
+    def __getitem__(self, key: bytes) -> Body: ...
 
 
 @dataclass(frozen=True)

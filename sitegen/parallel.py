@@ -18,11 +18,12 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from . import markup
-from .model import Markup
+from .model import Body, Markup
 
 Task = TypeVar("Task")
 Answer = TypeVar("Answer")
 SMALLEST_PARALLEL = 64  # fewer tasks than this run here: starting workers costs more
+LARGEST_CHUNK = 64  # tasks sent to a worker at once
 _work: Callable | None = None  # what forked workers call; set just before they start
 
 
@@ -45,7 +46,9 @@ def run_chunks(
     if jobs == 1:
         yield work(tasks)
         return
-    size = max(8, len(tasks) // (jobs * 8))  # small enough to balance slow pages out
+    # Small enough to balance slow pages out, and to bound what waits in the parent: the
+    # answers of chunks done before the parent takes them (a chunk of pages is their HTML).
+    size = min(max(8, len(tasks) // (jobs * 8)), LARGEST_CHUNK)
     chunks = [tasks[start : start + size] for start in range(0, len(tasks), size)]
     global _work
     _work = work
@@ -67,14 +70,14 @@ def _call_work(chunk: Sequence) -> list:
     return _work(chunk)  # type: ignore[misc]
 
 
-def markups(bodies: Sequence[tuple[str, str]], jobs: int) -> list[Markup]:
-    """Each (body, content path) rendered to HTML, in order."""
-    results: list[Markup] = []
-    for answers in run_chunks(_render_markdown, bodies, usable_jobs(jobs, len(bodies))):
-        results += answers
-    return results
+def markups(
+    bodies: Sequence[tuple[str, str, bytes]], jobs: int
+) -> Iterator[list[tuple[Markup, Body]]]:
+    """Each (body, content path, key) rendered to HTML, in order, a chunk at a time: the
+    caller can store each chunk's HTML away before the next arrives."""
+    yield from run_chunks(_render_markdown, bodies, usable_jobs(jobs, len(bodies)))
 
 
-def _render_markdown(bodies: Sequence[tuple[str, str]]) -> list[Markup]:
+def _render_markdown(bodies: Sequence[tuple[str, str, bytes]]) -> list[tuple[Markup, Body]]:
     renderer = markup.MarkdownRenderer()
-    return [renderer.render(body, path) for body, path in bodies]
+    return [renderer.render(body, path, key) for body, path, key in bodies]

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import pickle
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import cache, exports, load, parallel, render, search, write
+from . import cache, exports, indexing, load, parallel, render, write
+from .bodies import DiskBodies, MemoryBodies, Store
 from .errors import BuildFailed, display_path
 from .model import KINDS, PlannedPage
 from .pages import PageInputs, context_fingerprint, page_context
@@ -72,6 +72,7 @@ class Builder:
         self.today = today
         self.index_once = index_once  # keep the first search index (a preview's rebuilds)
         self.memo = Memo()
+        self.bodies: Store = MemoryBodies()
         self.autosave = autosave  # write the cache after every build, or on `save()`
         self.warnings: list[str] = []  # about the cache, said with the next summary
         self._record: BuildRecord | None = None  # this build's, to be saved
@@ -81,6 +82,8 @@ class Builder:
         options = (project.base_url, project.drafts, project.search)
         name = repr((project.content_dir.resolve(), *options))
         self._cache_file = hashlib.blake2b(name.encode(), digest_size=8).hexdigest()
+        if project.cache_dir is not None:
+            self.bodies = DiskBodies(self._cache_path("bodies"))
 
     def build(self, progress: Callable[[int, int], None] | None = None) -> BuildSummary:
         """Build into `project.out_dir`, all or nothing; `progress(done, total)` per page."""
@@ -94,16 +97,29 @@ class Builder:
             if unchanged:  # the memo, the larger file, is not even read
                 return replace(unchanged, seconds=time.perf_counter() - started)
             self._load()
+        try:
+            summary = self._build(signature, today, progress)
+        except cache.Damaged as problem:  # a body lost or altered: start again without
+            self._ignore_cache(problem)
+            summary = self._build(signature, today, progress)
+        return replace(summary, seconds=time.perf_counter() - started)
+
+    def _build(
+        self,
+        signature: bytes | None,
+        today: datetime.date,
+        progress: Callable[[int, int], None] | None,
+    ) -> BuildSummary:
         timings: dict[str, float] = {}
         project, memo = self.project, self.memo
         try:
-            site = prepare(project, memo, timings, today)
+            site = prepare(project, memo, timings, today, self.bodies)
         except BuildFailed:
             if self.autosave:
                 self.save()  # what was parsed and rendered is good for the next try
             raise
         sizes = {path: picture.thumbnail_size for path, picture in site.pictures.items()}
-        views = Views(site.catalog, site.markups, site.plan, site.config, sizes)
+        views = Views(site.catalog, site.markups, self.bodies, site.plan, site.config, sizes)
         layout_prints = render.layout_digests(project.layouts_dir, memo.layout_references)
         shared = repr((site.config, sorted(site.plan.asset_urls.items()))).encode()
         env_inputs = (shared, sorted(layout_prints.items()))
@@ -204,12 +220,14 @@ class Builder:
                 digests = {key: inputs.data_digest(key) for key in site.catalog.items}
                 for path, content in exports.data_files(
                     site.catalog, summaries, site.config, site.plan, changed, digests, memo.data
-                ).items():
+                ):
                     digest = hashlib.blake2b(content, digest_size=16).digest()
                     place(path, digest, lambda c=content: c)
             if views.search:
                 with timed(timings, "search"):
-                    search_records = self._index(site, views, prints, fresh_html, output)
+                    search_records = indexing.write_index(
+                        site, views, project, memo, prints, fresh_html, output, self.index_once
+                    )
             output.commit()
         except BaseException:
             output.discard()
@@ -226,7 +244,7 @@ class Builder:
             files_copied=output.written - pages_written,
             drafts_skipped=held["draft"],
             scheduled_skipped=held["scheduled"],
-            seconds=time.perf_counter() - started,
+            seconds=0.0,  # set by `build`
             timings=timings,
             search_records=search_records,
             warnings=(*self.warnings, *site.warnings),
@@ -247,23 +265,38 @@ class Builder:
         return self.project.cache_dir / f"{self._cache_file}.{suffix}"  # type: ignore[operator]
 
     def _load(self) -> None:
-        """Take up what the last process left: the memo, unless its output was touched."""
+        """Take up what the last process left: the memo, unless its output was touched or
+        its rendered bodies are not all there."""
         self._loaded = True
         memo = self._read("memo")
-        if isinstance(memo, Memo):
-            self.memo = memo
-            stats = memo.output_stats
-            if stats is not None and not write.untouched(self.project.out_dir, stats):
-                memo.output_stats = None  # rewrite it all, comparing bytes
+        if not isinstance(memo, Memo):
+            return
+        try:
+            if self.bodies.count() < len(memo.markups):
+                raise cache.Damaged("has lost rendered bodies")
+        except cache.Damaged as problem:
+            self._ignore_cache(problem)
+            return
+        self.memo = memo
+        stats = memo.output_stats
+        if stats is not None and not write.untouched(self.project.out_dir, stats):
+            memo.output_stats = None  # rewrite it all, comparing bytes
 
     def _read(self, suffix: str) -> object | None:
-        path = self._cache_path(suffix)
         try:
-            return cache.read(path)
+            return cache.read(self._cache_path(suffix))
         except cache.Damaged as problem:
-            shown = display_path(path, Path.cwd())
-            self.warnings.append(f"ignored the build cache {shown}: it {problem}")
+            self._warn_ignored(suffix, problem)
             return None
+
+    def _warn_ignored(self, suffix: str, problem: cache.Damaged) -> None:
+        shown = display_path(self._cache_path(suffix), Path.cwd())
+        self.warnings.append(f"ignored the build cache {shown}: it {problem}")
+
+    def _ignore_cache(self, problem: cache.Damaged) -> None:
+        """Forget what was loaded and keep the bodies in memory until `save` rewrites them."""
+        self._warn_ignored("bodies", problem)
+        self.memo, self.bodies = Memo(), MemoryBodies()
 
     def _unchanged(self, signature: bytes | None, today: datetime.date) -> BuildSummary | None:
         """The last summary, when no input changed, no scheduled item has come out since,
@@ -303,98 +336,21 @@ class Builder:
         """Write what this builder knows into the cache folder, if there is one."""
         if self.project.cache_dir is None or not self.memo.parsed:
             return
+        memo = replace(self.memo, environment=None, parsed=load.without_bodies(self.memo.parsed))
         try:
-            cache.write(self._cache_path("memo"), replace(self.memo, environment=None))
+            if isinstance(self.bodies, MemoryBodies):  # the file was ignored: write it anew
+                disk = DiskBodies(self._cache_path("bodies"))
+                disk.clear()
+                disk.add(self.bodies.rows())
+                self.bodies = disk
+            cache.write(self._cache_path("memo"), memo)
             if self._record:
                 cache.write(self._cache_path("record"), self._record)
             else:  # no record describes what the memo now holds
                 self._cache_path("record").unlink(missing_ok=True)
-        except OSError as error:  # a full disk must not fail a build that succeeded
-            self.warnings.append(f"could not write the build cache: {error.strerror}")
-
-    def _index(
-        self,
-        site: Site,
-        views: Views,
-        prints: Mapping[str, bytes],
-        fresh_html: Mapping[str, str],
-        output: write.PatchOutput | write.StagedOutput,
-    ) -> int:
-        """Write the search index, or keep the last one when no item page and no PDF
-        changed, or always when indexing once (a preview's edits must not wait for it).
-        Item pages not rendered this time are read back from the output."""
-        project, memo = self.project, self.memo
-        keep = memo.search is not None and isinstance(output, write.PatchOutput)
-        if keep and self.index_once:
-            return self._keep_index(output)
-        items = [page for page in site.plan.pages if page.view == "item"]
-        records = _pdf_records(site, views, project, memo)
-        inputs = hashlib.blake2b(digest_size=16)
-        for page in items:
-            inputs.update(page.output_path.encode() + prints[page.output_path])
-        inputs.update(pickle.dumps(records))
-        if keep and memo.search[0] == inputs.digest():
-            return self._keep_index(output)
-        pages = [
-            (
-                site.config.base_path + page.url,
-                fresh_html.get(page.output_path)
-                or (project.out_dir / page.output_path).read_text(encoding="utf-8"),
-            )
-            for page in items
-        ]
-        files = search.build_index(pages, records, site.config.language)
-        for path, content in files.items():
-            output.write_bytes(f"{search.INDEX_FOLDER}/{path}", content)
-        count = len(pages) + len(records)
-        memo.search = (
-            inputs.digest(),
-            frozenset(f"{search.INDEX_FOLDER}/{p}" for p in files),
-            count,
-        )
-        return count
-
-    def _keep_index(self, output: write.PatchOutput) -> int:
-        _, files, count = self.memo.search
-        for path in files:
-            output.keep(path)
-        return count
-
-
-def _pdf_records(site: Site, views: Views, project: Project, memo: Memo) -> list[search.Record]:
-    """One search record per shipped PDF, under its item's URL and with its item's filters.
-    Extracted text is kept by file version: reading PDFs is the slow part."""
-    records = []
-    kept: dict[tuple, str] = {}
-    for key in sorted(site.catalog.items):
-        item = site.catalog.items[key]
-        for attachment in item.files:
-            if attachment.media_type != "application/pdf" or not attachment.path:
-                continue
-            version = (attachment.path, site.file_versions.get(attachment.path))
-            if version not in memo.pdf_texts:
-                data = (project.content_dir / attachment.path).read_bytes()
-                memo.pdf_texts[version] = search.pdf_text(data)
-            kept[version] = text = memo.pdf_texts[version]
-            if text:
-                brief = views.brief(key)
-                records.append(
-                    search.Record(
-                        url=site.config.base_path + site.plan.item_urls[key],
-                        title=item.title,
-                        text=text,
-                        filters=views.search_filters(key),
-                        meta={
-                            "kind": brief["kind_label"],
-                            "date": brief["dates"],
-                            "file": attachment.label
-                            if "pdf" in attachment.label.lower()
-                            else f"{attachment.label} (PDF)",
-                        },
-                    )
-                )
-    memo.pdf_texts = kept
-    return records
+        except (OSError, cache.Damaged) as error:  # a full disk must not fail a build
+            reason = error.strerror if isinstance(error, OSError) else str(error)
+            self.warnings.append(f"could not write the build cache: {reason}")
 
 
 def _last_changes(site: Site, project: Project) -> dict[str, datetime.date]:

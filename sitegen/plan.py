@@ -231,11 +231,10 @@ def _content_link_errors(
         item = catalog.items.get(key)
         if item is None:
             continue
-        for href, target in markup.content_links:
+        for href, target, line in markup.content_links:
             target_key = target.removesuffix(".md")
             if target_key in item_urls or target_key in invalid:
                 continue
-            line = _line_of(item, href)
             if target_key in drafts:
                 problem = (
                     f"links to {href}, which is not published yet (a draft, or dated in the "
@@ -246,12 +245,5 @@ def _content_link_errors(
                 problem = (
                     f"links to {href}, and content/{target} does not exist; correct the link.{hint}"
                 )
-            errors.append(ContentError(item.source_path, line, "body", problem))
+            errors.append(ContentError(item.source_path, item.body_line + line, "body", problem))
     return errors
-
-
-def _line_of(item: Item, text: str) -> int:
-    for offset, line in enumerate(item.body.split("\n")):
-        if text in line:
-            return item.body_line + offset
-    return item.body_line

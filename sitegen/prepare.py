@@ -18,6 +18,7 @@ from pathlib import Path
 import jinja2
 
 from . import catalog, config, images, load, parallel, plan, render, search, validate
+from .bodies import MemoryBodies, Store
 from .errors import BuildFailed, ContentError, display_path
 from .model import Catalog, Item, Markup, SitePlan, Source, digest
 
@@ -76,7 +77,7 @@ class Memo:
     validated: dict[str, tuple[bytes, Item | list[ContentError]]] = field(default_factory=dict)
     validation_digest: bytes = b""  # of what every validation reads besides its file
     shown_prefix: str = ""  # how the content folder was named in messages
-    markups: dict[tuple[str, str], Markup] = field(default_factory=dict)
+    markups: dict[bytes, Markup] = field(default_factory=dict)  # by `Markup.body_key`
     page_prints: dict[str, bytes] = field(default_factory=dict)  # output path -> fingerprint
     page_reads: dict[str, tuple] = field(default_factory=dict)  # item page -> views it read
     stamps: dict[str, object] = field(default_factory=dict)  # non-page file -> its inputs
@@ -96,9 +97,12 @@ def prepare(
     memo: Memo | None = None,
     timings: dict[str, float] | None = None,
     today: datetime.date | None = None,
+    bodies: Store | None = None,
 ) -> Site:
-    """Load, validate, index and plan; raise BuildFailed with every error found."""
+    """Load, validate, index and plan; raise BuildFailed with every error found. Rendered
+    bodies go into `bodies`, where the site's `Markup`s point."""
     memo = Memo() if memo is None else memo
+    bodies = MemoryBodies() if bodies is None else bodies
     timings = {} if timings is None else timings
     today = today or datetime.date.today()
     cwd = Path.cwd()
@@ -131,8 +135,9 @@ def prepare(
             del memo.validated[gone]
     shown_items, held, next_release = _publishable(items, today, project.drafts)
     held_refs = {*held, *(str(i.number) for i in items if i.key in held and i.number)}
+    sources = {posixpath.splitext(s.path)[0]: s for s in tree.sources}
     with timed(timings, "markdown"):
-        markups = _markups(shown_items, memo, project.jobs)
+        markups = _markups(shown_items, sources, memo, bodies, project)
     with timed(timings, "catalog"):
         site_catalog, catalog_errors = catalog.build_catalog(
             shown_items, {*held_refs, *invalid}, site_config, memo.similar
@@ -149,7 +154,6 @@ def prepare(
     errors += catalog_errors + plan_errors
     with timed(timings, "pictures"):
         pictures = _pictures(site_plan, site_catalog, project, tree.file_versions, memo, errors)
-    source_paths = {posixpath.splitext(s.path)[0]: s.path for s in tree.sources}
     if errors:
         raise BuildFailed(errors)
     return Site(
@@ -163,8 +167,8 @@ def prepare(
         pictures,
         tuple(warnings),
         next_release,
-        _item_digests(shown_items, source_paths, tree.digests, memo.validation_digest),
-        source_paths,
+        _item_digests(shown_items, sources, tree.digests, memo.validation_digest),
+        {key: source.path for key, source in sources.items()},
     )
 
 
@@ -199,12 +203,13 @@ def _pictures(
 
 
 def _item_digests(
-    items: list[Item], paths: Mapping[str, str], files: Mapping[str, bytes], validation: bytes
+    items: list[Item], sources: Mapping[str, Source], files: Mapping[str, bytes], validation: bytes
 ) -> dict[str, bytes]:
     """For each item, a hash of all it is made of: its file's bytes, what validation read
     besides (settings, layouts, other files' sizes) and whether it is scheduled."""
     return {
-        item.key: digest((files[paths[item.key]], validation, item.scheduled)) for item in items
+        item.key: digest((files[sources[item.key].path], validation, item.scheduled))
+        for item in items
     }
 
 
@@ -250,17 +255,24 @@ def _publishable(
     return shown, held, min(releases, default=None)
 
 
-def _markups(items: list[Item], memo: Memo, jobs: int) -> dict[str, Markup]:
-    """Each item's body as HTML: kept from the last build when its text is unchanged."""
-    missing = [item for item in items if (item.source_path, item.body) not in memo.markups]
-    rendered = parallel.markups([(item.body, item.key + ".md") for item in missing], jobs)
-    for item, result in zip(missing, rendered, strict=True):
-        memo.markups[item.source_path, item.body] = result
-    kept = {
-        (item.source_path, item.body): memo.markups[item.source_path, item.body] for item in items
-    }
-    memo.markups = kept
-    return {item.key: kept[item.source_path, item.body] for item in items}
+def _markups(
+    items: list[Item], sources: Mapping[str, Source], memo: Memo, bodies: Store, project: Project
+) -> dict[str, Markup]:
+    """Each item's body rendered into `bodies`, unless it is there from an earlier build."""
+    keys = {item.key: digest((item.key, item.body_digest)) for item in items}
+    tasks = []
+    for item in items:
+        if keys[item.key] not in memo.markups:
+            source = load.with_body(project.content_dir, sources[item.key])
+            keys[item.key] = key = digest((item.key, source.body_digest))
+            tasks.append((source.body, source.path, key))
+    for chunk in parallel.markups(tasks, project.jobs):  # the HTML is not kept here
+        bodies.add((markup.body_key, body) for markup, body in chunk)
+        memo.markups.update((markup.body_key, markup) for markup, _ in chunk)
+    memo.markups = {key: memo.markups[key] for key in keys.values()}
+    if tasks:
+        bodies.retain(memo.markups.keys())
+    return {key: memo.markups[body_key] for key, body_key in keys.items()}
 
 
 def next_document_number(project: Project) -> int:

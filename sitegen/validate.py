@@ -104,7 +104,7 @@ def _item(source: Source, values: dict) -> Item:
         title=values["title"],
         date=values["date"],
         slug=values.get("slug") or slugify(stem) or "item",
-        body=source.body,
+        body_digest=source.body_digest,
         body_line=source.body_line,
         tags=tags,
         lines=source.key_lines,

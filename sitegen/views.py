@@ -18,6 +18,7 @@ from . import cite
 from .config import SiteConfig
 from .model import (
     CITED_KINDS,
+    BodyLookup,
     Catalog,
     Item,
     Markup,
@@ -55,11 +56,13 @@ class Views:
         self,
         catalog: Catalog,
         markups: Mapping[str, Markup],
+        bodies: BodyLookup,
         plan: SitePlan,
         config: SiteConfig,
         thumbnail_sizes: Mapping[str, tuple[int, int]] | None = None,
     ):
         self.catalog, self.markups, self.plan, self.config = catalog, markups, plan, config
+        self.bodies = bodies
         self.thumbnail_sizes = thumbnail_sizes or {}
         self.feeds = {feed.path: feed for feed in plan.feeds}
         self.search = any(page.view == "search" for page in plan.pages)
@@ -113,12 +116,13 @@ class Views:
         self._note("item", key)
         item = self.catalog.items[key]
         markup = self.markups[key]
+        body_html, toc_html = self.bodies[markup.body_key]
         catalog = self.catalog
         show_toc = markup.heading_count >= self.config.toc_min_headings
         return {
             **self.brief(key),
-            "body": SafeHtml(self.resolve_links(markup.html)),
-            "toc": SafeHtml(markup.toc_html) if show_toc else "",
+            "body": SafeHtml(self.resolve_links(body_html)),
+            "toc": SafeHtml(toc_html) if show_toc else "",
             "has_own_summary": bool(item.summary),
             "end": _date_view(item.end) if item.end else None,
             "tags": [self.tag_link(tag) for tag in item.tags],

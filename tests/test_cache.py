@@ -4,8 +4,10 @@ what a clean serial build makes; a cache that cannot be trusted is ignored."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -52,6 +54,15 @@ def settle(root: Path) -> None:
 def touch_later(path: Path, step: int) -> None:
     """An edit's new modification time, later than every settled file."""
     os.utime(path, (AN_HOUR_AGO + step, AN_HOUR_AGO + step))
+
+
+def built_small_catalogue(tmp_path: Path) -> Path:
+    """A project of 20 generated items, settled and built once, its cache in `.cache/`."""
+    root = copy_project(tmp_path)
+    generate(20, root)
+    settle(root)
+    build(root)
+    return root
 
 
 @pytest.fixture(scope="module")
@@ -117,10 +128,7 @@ def test_cached_builds_after_each_kind_of_edit_equal_a_clean_serial_build(tmp_pa
 
 
 def test_a_build_that_changes_nothing_keeps_every_file_and_returns_early(tmp_path):
-    root = copy_project(tmp_path)
-    generate(20, root)
-    settle(root)
-    build(root)
+    root = built_small_catalogue(tmp_path)
     times = {p: p.stat().st_mtime_ns for p in (root / "_site").rglob("*") if p.is_file()}
     summary = build(root)
     assert summary["pages_written"] == summary["pages_rendered"] == 0
@@ -141,10 +149,7 @@ def test_files_saved_a_moment_ago_are_known_by_their_bytes(tmp_path):
 
 
 def test_a_touched_output_folder_is_repaired_not_trusted(tmp_path):
-    root = copy_project(tmp_path)
-    generate(20, root)
-    settle(root)
-    build(root)
+    root = built_small_catalogue(tmp_path)
     expected = tree(root / "_site")
     (root / "_site/index.html").unlink()
     (root / "_site/tags/index.html").write_text("changed by hand")
@@ -154,10 +159,7 @@ def test_a_touched_output_folder_is_repaired_not_trusted(tmp_path):
 
 
 def test_other_options_do_not_reuse_the_last_build(tmp_path):
-    root = copy_project(tmp_path)
-    generate(20, root)
-    settle(root)
-    build(root)
+    root = built_small_catalogue(tmp_path)
     build(root, "--base-url", "/centre/")
     assert 'href="/centre/' in (root / "_site/index.html").read_text()
     build(root)
@@ -174,10 +176,7 @@ def test_other_options_do_not_reuse_the_last_build(tmp_path):
     ids=["truncated", "altered", "garbage"],
 )
 def test_a_damaged_cache_file_is_ignored_and_replaced(tmp_path, damage):
-    root = copy_project(tmp_path)
-    generate(20, root)
-    settle(root)
-    build(root)
+    root = built_small_catalogue(tmp_path)
     expected = tree(root / "_site")
     for path in (root / ".cache/sitegen").iterdir():
         path.write_bytes(damage(path.read_bytes()))
@@ -189,17 +188,49 @@ def test_a_damaged_cache_file_is_ignored_and_replaced(tmp_path, damage):
 
 
 def test_a_cache_from_another_version_is_ignored_quietly(tmp_path):
-    root = copy_project(tmp_path)
-    generate(20, root)
-    settle(root)
-    build(root)
+    root = built_small_catalogue(tmp_path)
     for path in (root / ".cache/sitegen").iterdir():
+        if path.suffix == ".bodies":  # an SQLite file: its version is a row
+            with contextlib.closing(sqlite3.connect(path)) as db, db:
+                db.execute("UPDATE meta SET version = x'00'")
+            continue
         data = bytearray(path.read_bytes())
         data[len(b"sitegen build cache\n")] ^= 0xFF  # the version digest, as a release changes it
         path.write_bytes(bytes(data))
     summary = build(root)
     assert summary["pages_rendered"] > 0
     assert "warning" not in summary["stderr"]
+
+
+def test_an_altered_rendered_body_is_never_shown(tmp_path):
+    """Bodies are read only for the pages being rendered, late in a build: one that was
+    altered in the cache is found then, and the build starts again without the cache."""
+    root = built_small_catalogue(tmp_path)
+    (bodies,) = (root / ".cache/sitegen").glob("*.bodies")
+    with contextlib.closing(sqlite3.connect(bodies)) as db, db:
+        db.execute("UPDATE bodies SET html = CAST('<p>Altered</p>' AS BLOB)")
+    base = root / "layouts/base.html"
+    base.write_text(base.read_text().replace("</body>", "<!-- edited --></body>"))
+    summary = build(root)
+    assert ".bodies: it is incomplete or altered" in summary["stderr"]
+    site = tree(root / "_site")
+    assert not any(b"Altered" in content for content in site.values())
+    (root / ".cache").rename(root / "old-cache")
+    build(root, "--out", "_clean", "--jobs", "1")
+    assert site == tree(root / "_clean")
+    assert "warning" not in build(root)["stderr"]
+
+
+def test_a_lost_file_of_rendered_bodies_is_noticed_before_the_build(tmp_path):
+    root = built_small_catalogue(tmp_path)
+    expected = tree(root / "_site")
+    (bodies,) = (root / ".cache/sitegen").glob("*.bodies")
+    bodies.unlink()
+    base = root / "layouts/base.html"
+    base.write_text(base.read_text())  # a new time: the build is not a no-op
+    summary = build(root)
+    assert "it has lost rendered bodies" in summary["stderr"]
+    assert tree(root / "_site") == expected
 
 
 def test_a_cached_file_is_named_as_seen_from_where_the_build_now_runs(site, monkeypatch):
