@@ -81,7 +81,8 @@ class DiskBodies:
     def _open(self) -> sqlite3.Connection:
         """Open the file, emptied when it was written by another version."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(self.path, isolation_level=None)
+        # One builder's builds never overlap, but a preview's run on its watcher's thread.
+        connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         connection.execute("CREATE TABLE IF NOT EXISTS meta (version BLOB NOT NULL)")
         connection.execute(
             "CREATE TABLE IF NOT EXISTS bodies"

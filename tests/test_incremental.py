@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 import random
 import shutil
+import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -125,6 +127,8 @@ def clean_build(project: Project, tmp_path: Path) -> dict[str, bytes] | tuple:
 @pytest.mark.parametrize("seed", range(4))
 def test_rebuilds_after_random_edits_equal_a_clean_build(tmp_path, seed):
     project = make_project(tmp_path, drafts=seed % 2 == 1)
+    if seed >= 2:  # rendered bodies in the cache's SQLite file, not in memory
+        project = replace(project, cache_dir=tmp_path / "cache")
     builder = Builder(project, today=TODAY)
     builder.build()
     rng = random.Random(seed)
@@ -158,6 +162,38 @@ def test_editing_one_body_renders_one_page_and_keeps_other_files_untouched(tmp_p
     assert summary.pages_unchanged == first.pages_written - 1
     assert "Other text." in (project.out_dir / "documents/3/index.html").read_text()
     assert home.stat().st_mtime_ns == before
+
+
+def test_a_preview_rebuilding_on_its_watcher_thread_keeps_using_its_cache(tmp_path):
+    """The preview builds first on one thread and rebuilds on its file watcher's."""
+    project = replace(make_project(tmp_path), cache_dir=tmp_path / "cache")
+    builder = Builder(project, today=TODAY, index_once=True, autosave=False)
+    builder.build()
+    path = project.content_dir / "documents/3.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("More text.", "Other text."))
+    rebuilt = []
+    watcher = threading.Thread(target=lambda: rebuilt.append(builder.build()))
+    watcher.start()
+    watcher.join()
+    assert rebuilt[0].warnings == ()
+    assert rebuilt[0].pages_rendered == 1
+    builder.save()
+    assert builder.warnings == []
+
+
+def test_an_item_coming_out_in_a_later_process_is_rendered_from_its_file(tmp_path):
+    """The cache keeps sources without their bodies: a scheduled item, held until its
+    day, has never been rendered, and the process that shows it reads its file again."""
+    project = replace(make_project(tmp_path), cache_dir=tmp_path / "cache")
+    write(project.content_dir, "documents/8.md", "Study 8", "2026-07-01", "number: 8\n", "Later.")
+    assert Builder(project, today=TODAY).build().scheduled_skipped == 1
+    day = datetime.date(2026, 7, 1)
+    summary = Builder(project, today=day).build()  # a new process: the memo from the cache
+    assert summary.scheduled_skipped == 0
+    assert "Later." in (project.out_dir / "documents/8/index.html").read_text(encoding="utf-8")
+    cached = tree(project.out_dir)
+    Builder(replace(project, out_dir=tmp_path / "clean", cache_dir=None), today=day).build()
+    assert cached == tree(tmp_path / "clean")
 
 
 def test_editing_a_partial_renders_the_pages_that_use_it(tmp_path):
