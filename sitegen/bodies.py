@@ -54,9 +54,6 @@ class MemoryBodies:
     def rows(self) -> Iterable[tuple[bytes, Body]]:
         return self._rows.items()
 
-    def clear(self) -> None:
-        self._rows.clear()
-
 
 class DiskBodies:
     """Rendered bodies in an SQLite file, which every process opens for itself: a

@@ -57,7 +57,7 @@ class Source:
     key_lines: Mapping[str, int]
     body: str | None  # None when kept in the build cache, which leaves bodies out
     body_line: int  # the file's line number of the body's first line
-    body_digest: bytes = b""  # what the body's HTML is kept by
+    body_digest: bytes  # what the body's HTML is kept by
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, 1)

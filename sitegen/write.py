@@ -55,14 +55,8 @@ class _Output:
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
-    def write_text(self, relative: str, text: str) -> None:
-        self.write_bytes(relative, text.encode("utf-8"))
-
     def write_bytes(self, relative: str, content: bytes) -> None:
         raise NotImplementedError
-
-    def copy_file(self, source: Path, relative: str) -> None:
-        self.write_bytes(relative, source.read_bytes())
 
     def discard(self) -> None:
         shutil.rmtree(self.stage, ignore_errors=True)
@@ -113,7 +107,7 @@ class PatchOutput(_Output):
     def __init__(self, out_dir: Path, previous: Collection[str]):
         super().__init__(out_dir)
         self.previous = set(previous)
-        self.moved: list[str] = []  # files written, as opposed to kept
+        self._moved: list[str] = []  # files written, as opposed to kept
 
     def write_bytes(self, relative: str, content: bytes) -> None:
         self.paths.add(relative)
@@ -121,7 +115,7 @@ class PatchOutput(_Output):
             self.unchanged += 1
             return
         self._staged(relative).write_bytes(content)
-        self.moved.append(relative)
+        self._moved.append(relative)
         self.written += 1
 
     def keep(self, relative: str) -> None:
@@ -133,11 +127,11 @@ class PatchOutput(_Output):
     def stats(self, known: Mapping[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
         """Size and modification time of every file of the site, once committed: `known`
         for the files kept, read again for the files written."""
-        fresh = set(self.moved) | (self.paths - known.keys())
+        fresh = set(self._moved) | (self.paths - known.keys())
         return {path: known[path] for path in self.paths - fresh} | file_stats(self.out_dir, fresh)
 
     def commit(self) -> None:
-        for relative in self.moved:
+        for relative in self._moved:
             target = self.out_dir.joinpath(*_parts(relative))
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.stage.joinpath(*_parts(relative)), target)
