@@ -21,7 +21,10 @@ from .model import Body, Markup
 from .text import slugify
 
 MARKER = "content:"
-EXTENSIONS = ("tables", "footnotes", "fenced_code", "sane_lists", "toc")
+EXTENSIONS = ("sane_lists", "toc")
+# Extensions a body without their mark cannot use, loaded only for bodies that have it:
+# each one costs a tenth or more of the time of a body it has nothing to do in.
+OPTIONAL_EXTENSIONS = {"tables": ("|",), "footnotes": ("[^",), "fenced_code": ("```", "~~~")}
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _FOOTNOTE_REF = re.compile(r"<sup[^>]*>.*?</sup>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
@@ -57,42 +60,58 @@ class _ContentLinkExtension(Extension):
 
 
 class MarkdownRenderer:
-    """One configured Python-Markdown instance, reset between bodies (not thread-safe)."""
+    """Configured Python-Markdown instances, one per set of extensions a body needs,
+    reset between bodies (not thread-safe). The HTML is what all extensions would make."""
 
     def __init__(self) -> None:
-        self._md = markdown.Markdown(
-            extensions=[*EXTENSIONS, _ContentLinkExtension()],
-            extension_configs={
-                "toc": {
-                    "permalink": "#",
-                    "permalink_title": "Link to this section",
-                    "slugify": lambda text, separator: slugify(text) or "section",
-                    "toc_depth": "2-4",
-                },
-                "footnotes": {"BACKLINK_TITLE": "Back to the text of note %d"},
-            },
-            output_format="html",
+        self._instances: dict[tuple[str, ...], markdown.Markdown] = {}
+
+    def _instance(self, body: str) -> markdown.Markdown:
+        needed = tuple(
+            name
+            for name, marks in OPTIONAL_EXTENSIONS.items()
+            if any(mark in body for mark in marks)
         )
-        self._links: _ContentLinks = self._md.treeprocessors["content_links"]
+        if needed not in self._instances:
+            self._instances[needed] = _markdown(needed)
+        return self._instances[needed]
 
     def render(self, body: str, source_path: str, key: bytes) -> tuple[Markup, Body]:
         """One body's HTML and table of contents, and what lists need of it as a `Markup`
         kept by `key`; `source_path` (content-relative) anchors its relative links."""
-        self._md.reset()
-        self._links.folder = posixpath.dirname(source_path)
-        self._links.found = []
-        body_html = self._md.convert(body)
-        tokens = getattr(self._md, "toc_tokens", [])
-        lines = body.split("\n") if self._links.found else []
+        md = self._instance(body)
+        md.reset()
+        links: _ContentLinks = md.treeprocessors["content_links"]
+        links.folder = posixpath.dirname(source_path)
+        links.found = []
+        body_html = md.convert(body)
+        tokens = getattr(md, "toc_tokens", [])
+        lines = body.split("\n") if links.found else []
         summary = Markup(
             body_key=key,
             heading_count=_count_headings(tokens),
             first_paragraph=first_paragraph_text(body_html),
             content_links=tuple(
-                (href, target, _line_of(lines, href)) for href, target in self._links.found
+                (href, target, _line_of(lines, href)) for href, target in links.found
             ),
         )
-        return summary, (body_html, self._md.toc if tokens else "")
+        return summary, (body_html, md.toc if tokens else "")
+
+
+def _markdown(optional: tuple[str, ...]) -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=[*optional, *EXTENSIONS, _ContentLinkExtension()],
+        extension_configs={
+            "toc": {
+                "permalink": "#",
+                "permalink_title": "Link to this section",
+                "slugify": lambda text, separator: slugify(text) or "section",
+                "toc_depth": "2-4",
+            },
+            "footnotes": {"BACKLINK_TITLE": "Back to the text of note %d"},
+        },
+        output_format="html",
+    )
 
 
 def _line_of(lines: list[str], text: str) -> int:

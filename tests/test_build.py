@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
+
+from sitegen import markup
 
 from .conftest import document, event
 
@@ -209,6 +212,25 @@ def test_long_pages_get_a_table_of_contents_and_heading_anchors(site):
         '<h2 id="two">' in long_page and "<table>" in long_page and 'class="footnote"' in long_page
     )
     assert 'aria-labelledby="toc-heading"' not in site.page("events/short")
+
+
+def test_bodies_render_as_with_every_extension_loaded():
+    """Extensions are loaded only for bodies carrying their mark; the HTML must not show it."""
+    bodies = [path.read_text() for path in sorted(Path("content").rglob("*.md"))]
+    bodies += [
+        "Plain text with a [link](https://example.org) and *emphasis*.\n\n- one\n- two",
+        "A pipe | in prose, no table.\n\n~~~\ncode | with pipe\n~~~\n",
+        "```python\nprint('x')\n```\n\n## Heading\n\nText[^a].\n\n[^a]: Note.",
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n[^not-a-note] and `[^code]`",
+    ]
+    renderer = markup.MarkdownRenderer()
+    everything = markup._markdown(tuple(markup.OPTIONAL_EXTENSIONS))
+    for body in bodies:
+        everything.reset()
+        expected = (everything.convert(body), everything.toc)
+        _, (body_html, toc) = renderer.render(body, "x.md", b"key")
+        assert body_html == expected[0]
+        assert toc in ("", expected[1])
 
 
 def test_report_files_show_size_and_type(site):
