@@ -147,7 +147,12 @@ class PageInputs:
     """What a page was made of, as the views it asked for (`Views.read`), and a hash of
     each as it is now. A page whose views all hash as they did when it was rendered, in
     the same layouts and settings, is the same page: a rebuild knows it without building
-    its context, which at catalogue scale costs more than the rest of a small rebuild."""
+    its context, which at catalogue scale costs more than the rest of a small rebuild.
+
+    An item page is known by what it read when it was last rendered. A list page (of a
+    type, tag, year...) by its outline, its context with each entry reduced to its key,
+    and by those entries' views: building the outline costs little, as no entry is made.
+    """
 
     RELATIONS = ("reports_of_event", "events_of_report", "related", "similar", "translations")
 
@@ -157,12 +162,24 @@ class PageInputs:
         self.shared = digest((shared, views.nav, views.search, site_feed))
         self._digests: dict[tuple[str, str], bytes] = {}
 
-    def fingerprint(self, page: PlannedPage, layout: bytes | None, read: Iterable) -> bytes:
-        hasher = hashlib.blake2b(self.shared + (layout or b"missing"), digest_size=16)
+    def fingerprint(
+        self, page: PlannedPage, layout: bytes | None, read: Iterable, outline: bytes = b""
+    ) -> bytes:
+        hasher = hashlib.blake2b(self.shared + (layout or b"missing") + outline, digest_size=16)
         hasher.update(repr(page).encode())
         for view, key in sorted(read):
             hasher.update(f"{view}\0{key}\0".encode() + self._digest(view, key))
         return hasher.digest()
+
+    def outline(self, page: PlannedPage) -> tuple[str, bytes, set[tuple[str, str]]]:
+        """A list page's layout name, a hash of its outline, and the entries it shows."""
+        views = self.views
+        views.read, views.outline = set(), True
+        try:
+            template, context = page_context(views, page)
+            return template, digest(context), views.read
+        finally:
+            views.read, views.outline = None, False
 
     def data_digest(self, key: str) -> bytes:
         """All an item's entries in feeds and exports are made of: the item's own page
@@ -170,6 +187,19 @@ class PageInputs:
         catalog, urls = self.views.catalog, self.views.plan.item_urls
         named = [urls.get(k) for r in self.RELATIONS for k in getattr(catalog, r).get(key, ())]
         return digest((self._digest("item", key), named))
+
+    def hash_briefs(self, known: Mapping[str, tuple[bytes, bytes]]) -> dict:
+        """Hash every item's list entry, once, before the pages are shared out: taken from
+        `known` (the last build's answer) for an item whose file and address are as they
+        were. Returns the answer for the next build."""
+        views, answer = self.views, {}
+        for key in views.catalog.items:
+            made_of = self.item_digests[key] + views.plan.item_urls[key].encode()
+            last = known.get(key)
+            hashed = last[1] if last and last[0] == made_of else digest(views.brief(key))
+            self._digests["brief", key] = hashed
+            answer[key] = (made_of, hashed)
+        return answer
 
     def _digest(self, view: str, key: str) -> bytes:
         if (view, key) not in self._digests:
@@ -182,7 +212,7 @@ class PageInputs:
 
     def _value(self, view: str, key: str) -> object:
         views, catalog, plan = self.views, self.views.catalog, self.views.plan
-        if view == "brief":
+        if view == "brief":  # an item that is gone; the others are hashed by `hash_briefs`
             return views.brief(key)
         if view == "version":
             return views.version(key)

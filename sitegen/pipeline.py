@@ -150,6 +150,7 @@ class Builder:
         search_records = 0
 
         inputs = PageInputs(views, site.item_digests, shared)
+        memo.briefs = inputs.hash_briefs(memo.briefs)
         reads: dict[str, tuple] = {}  # item page -> its layout and the views it read
 
         def render_pages(pages: Sequence[PlannedPage]) -> list[tuple]:
@@ -157,25 +158,30 @@ class Builder:
             what an item page read. Runs in worker processes, on their copy of the above."""
             answers = []
             for page in pages:
-                path = page.output_path
-                last = memo.page_reads.get(path) if known and page.view == "item" else None
-                if last:
-                    fingerprint = inputs.fingerprint(page, layout_prints.get(last[0]), last[1])
-                    if memo.page_prints.get(path) == fingerprint:
-                        answers.append((fingerprint, None, last))
-                        continue
+                path, last = page.output_path, None
+                if page.view == "item":
+                    last = memo.page_reads.get(path) if known else None
+                    if last:
+                        template = last[0]
+                        fingerprint = inputs.fingerprint(page, layout_prints.get(template), last[1])
+                    else:
+                        fingerprint = None  # known once its context is built
+                elif page.view == "home":  # shows an item whole: hashed whole
+                    template, context = page_context(views, page)
+                    fingerprint = context_fingerprint(shared, layout_prints.get(template), context)
+                else:
+                    template, outline, read = inputs.outline(page)
+                    layout = layout_prints.get(template)
+                    fingerprint = inputs.fingerprint(page, layout, read, outline)
+                if known and fingerprint and memo.page_prints.get(path) == fingerprint:
+                    answers.append((fingerprint, None, last))
+                    continue
                 views.read = set() if page.view == "item" else None
                 template, context = page_context(views, page)
                 read, views.read = views.read, None
-                layout = layout_prints.get(template)
                 if read is not None:
                     last = (template, tuple(sorted(read)))
-                    fingerprint = inputs.fingerprint(page, layout, last[1])
-                else:
-                    fingerprint = context_fingerprint(shared, layout, context)
-                    if known and memo.page_prints.get(path) == fingerprint:
-                        answers.append((fingerprint, None, None))
-                        continue
+                    fingerprint = inputs.fingerprint(page, layout_prints.get(template), last[1])
                 html = render.render_page(env, template, context, page.url, project.layouts_dir)
                 answers.append((fingerprint, html.encode(), last))
             return answers

@@ -69,6 +69,7 @@ class Views:
         self.base = config.base_path
         self._briefs: dict[str, dict] = {}
         self.read: set[tuple[str, str]] | None = None  # when a set, what views were asked for
+        self.outline = False  # when true, a brief is given as its key (see `PageInputs`)
         self.terms = {term.slug: term for term in catalog.tags}
         self.types = {term.slug: term for term in catalog.doc_types}
         pages = [catalog.items[k] for k in catalog.by_kind["page"] if catalog.items[k].menu]
@@ -92,6 +93,8 @@ class Views:
     def brief(self, key: str) -> dict:
         """What a list entry shows: title, link, kind, date, summary."""
         self._note("brief", key)
+        if self.outline:
+            return {"key": key}
         if key not in self._briefs:
             item = self.catalog.items[key]
             self._briefs[key] = {
