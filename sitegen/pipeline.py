@@ -6,11 +6,13 @@ the whole site rendered, and a `Builder` redoes only what changed since its last
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -96,12 +98,15 @@ class Builder:
             unchanged = self._unchanged(signature, today)
             if unchanged:  # the memo, the larger file, is not even read
                 return replace(unchanged, seconds=time.perf_counter() - started)
-            self._load()
+            with _out_of_collection():
+                self._load()
         try:
             summary = self._build(signature, today, progress)
         except cache.Damaged as problem:  # a body lost or altered: start again without
             self._ignore_cache(problem)
             summary = self._build(signature, today, progress)
+        finally:
+            gc.unfreeze()  # see `_out_of_collection`
         return replace(summary, seconds=time.perf_counter() - started)
 
     def _build(
@@ -113,7 +118,8 @@ class Builder:
         timings: dict[str, float] = {}
         project, memo = self.project, self.memo
         try:
-            site = prepare(project, memo, timings, today, self.bodies)
+            with _out_of_collection():
+                site = prepare(project, memo, timings, today, self.bodies)
         except BuildFailed:
             if self.autosave:
                 self.save()  # what was parsed and rendered is good for the next try
@@ -357,6 +363,22 @@ class Builder:
         except (OSError, cache.Damaged) as error:  # a full disk must not fail a build
             reason = error.strerror if isinstance(error, OSError) else str(error)
             self.warnings.append(f"could not write the build cache: {reason}")
+
+
+@contextlib.contextmanager
+def _out_of_collection() -> Iterator[None]:
+    """Keep what the block makes out of the cyclic garbage collector until `build` ends:
+    the memo and the site live that long anyway, the collector would walk their millions
+    of objects again and again as they grow, and workers would copy the memory it
+    touches. Nothing made there is garbage the collector must find (no cycles)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _last_changes(site: Site, project: Project) -> dict[str, datetime.date]:
