@@ -165,11 +165,12 @@ class PageInputs:
     def fingerprint(
         self, page: PlannedPage, layout: bytes | None, read: Iterable, outline: bytes = b""
     ) -> bytes:
-        hasher = hashlib.blake2b(self.shared + (layout or b"missing") + outline, digest_size=16)
-        hasher.update(repr(page).encode())
+        parts = [self.shared, layout or b"missing", outline, repr(page).encode()]
+        known = self._digests
         for view, key in sorted(read):
-            hasher.update(f"{view}\0{key}\0".encode() + self._digest(view, key))
-        return hasher.digest()
+            parts.append(f"{view}\0{key}\0".encode())
+            parts.append(known.get((view, key)) or self._digest(view, key))
+        return hashlib.blake2b(b"".join(parts), digest_size=16).digest()
 
     def outline(self, page: PlannedPage) -> tuple[str, bytes, set[tuple[str, str]]]:
         """A list page's layout name, a hash of its outline, and the entries it shows."""

@@ -43,8 +43,9 @@ def run_chunks(
     """`work` applied to consecutive chunks of `tasks`, answers in order, in `jobs` processes
     (as `usable_jobs` decided). `work` runs in forked children, so it may use anything the
     parent held when called."""
-    if jobs == 1:
-        yield work(tasks)
+    if jobs == 1:  # a chunk at a time still: what waits for the caller stays small
+        for start in range(0, len(tasks), LARGEST_CHUNK):
+            yield work(tasks[start : start + LARGEST_CHUNK])
         return
     # Small enough to balance slow pages out, and to bound what waits in the parent: the
     # answers of chunks done before the parent takes them (a chunk of pages is their HTML).

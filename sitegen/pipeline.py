@@ -159,33 +159,31 @@ class Builder:
         memo.briefs = inputs.hash_briefs(memo.briefs)
         reads: dict[str, tuple] = {}  # item page -> its layout and the views it read
 
+        def known_print(page: PlannedPage) -> tuple[bytes | None, tuple | None]:
+            """A page's fingerprint as far as it is known without rendering the page, and
+            what an item page read when it was last rendered."""
+            if page.view == "item":
+                last = memo.page_reads.get(page.output_path) if known else None
+                if not last:
+                    return None, None  # known once its context is built
+                return inputs.fingerprint(page, layout_prints.get(last[0]), last[1]), last
+            if page.view == "home":  # shows an item whole: hashed whole
+                template, context = page_context(views, page)
+                return context_fingerprint(shared, layout_prints.get(template), context), None
+            template, outline, read = inputs.outline(page)
+            return inputs.fingerprint(page, layout_prints.get(template), read, outline), None
+
         def render_pages(pages: Sequence[PlannedPage]) -> list[tuple]:
-            """Each page's fingerprint, its HTML unless the last build's still holds, and
-            what an item page read. Runs in worker processes, on their copy of the above."""
+            """Each page's fingerprint, its HTML, and what an item page read. Runs in
+            worker processes, on their copy of the above."""
             answers = []
             for page in pages:
-                path, last = page.output_path, None
-                if page.view == "item":
-                    last = memo.page_reads.get(path) if known else None
-                    if last:
-                        template = last[0]
-                        fingerprint = inputs.fingerprint(page, layout_prints.get(template), last[1])
-                    else:
-                        fingerprint = None  # known once its context is built
-                elif page.view == "home":  # shows an item whole: hashed whole
-                    template, context = page_context(views, page)
-                    fingerprint = context_fingerprint(shared, layout_prints.get(template), context)
-                else:
-                    template, outline, read = inputs.outline(page)
-                    layout = layout_prints.get(template)
-                    fingerprint = inputs.fingerprint(page, layout, read, outline)
-                if known and fingerprint and memo.page_prints.get(path) == fingerprint:
-                    answers.append((fingerprint, None, last))
-                    continue
                 views.read = set() if page.view == "item" else None
                 template, context = page_context(views, page)
                 read, views.read = views.read, None
-                if read is not None:
+                if read is None:
+                    fingerprint, last = known_print(page)
+                else:
                     last = (template, tuple(sorted(read)))
                     fingerprint = inputs.fingerprint(page, layout_prints.get(template), last[1])
                 html = render.render_page(env, template, context, page.url, project.layouts_dir)
@@ -194,22 +192,33 @@ class Builder:
 
         try:
             with timed(timings, "render"):
-                pages, total, done = site.plan.pages, len(site.plan.pages), 0
-                jobs = parallel.usable_jobs(project.jobs, total)
-                waiting = iter(pages)  # in the order the answers come in
-                for answers in parallel.run_chunks(render_pages, pages, jobs):
+                pages, total = site.plan.pages, len(site.plan.pages)
+                todo = pages
+                if known:  # most pages are as the last build left them: see which, here
+                    todo = []
+                    for page in pages:
+                        fingerprint, last = known_print(page)
+                        path = page.output_path
+                        if fingerprint is None or memo.page_prints.get(path) != fingerprint:
+                            todo.append(page)
+                            continue
+                        prints[path] = fingerprint
+                        if last:
+                            reads[path] = last
+                        output.keep(path)
+                done = total - len(todo)
+                jobs = parallel.usable_jobs(project.jobs, len(todo))
+                waiting = iter(todo)  # in the order the answers come in
+                for answers in parallel.run_chunks(render_pages, todo, jobs):
                     for (fingerprint, html, read), page in zip(answers, waiting, strict=False):
                         path = page.output_path
                         prints[path] = fingerprint
                         if read:
                             reads[path] = read
-                        if html is None:
-                            output.keep(path)
-                        else:
-                            output.write_bytes(path, html)
-                            if page.view == "item" and views.search:
-                                fresh_html[path] = html.decode()
-                            rendered += 1
+                        output.write_bytes(path, html)
+                        if page.view == "item" and views.search:
+                            fresh_html[path] = html.decode()
+                        rendered += 1
                     done += len(answers)
                     if progress:
                         progress(done, total)

@@ -8,6 +8,7 @@ pure functions of their arguments.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import posixpath
 import time
 from collections.abc import Iterator, Mapping
@@ -260,20 +261,26 @@ def _markups(
     items: list[Item], sources: Mapping[str, Source], memo: Memo, bodies: Store, project: Project
 ) -> dict[str, Markup]:
     """Each item's body rendered into `bodies`, unless it is there from an earlier build."""
-    keys = {item.key: digest((item.key, item.body_digest)) for item in items}
+    keys = {item.key: _body_key(item.key, item.body_digest) for item in items}
     tasks = []
     for item in items:
         if keys[item.key] not in memo.markups:
             source = load.with_body(project.content_dir, sources[item.key])
-            keys[item.key] = key = digest((item.key, source.body_digest))
+            keys[item.key] = key = _body_key(item.key, source.body_digest)
             tasks.append((source.body, source.path, key))
     for chunk in parallel.markups(tasks, project.jobs):  # the HTML is not kept here
         bodies.add((markup.body_key, body) for markup, body in chunk)
         memo.markups.update((markup.body_key, markup) for markup, _ in chunk)
     memo.markups = {key: memo.markups[key] for key in keys.values()}
-    if tasks:
+    if tasks and bodies.count() > len(memo.markups) * 5 // 4:  # a fifth is out of use
         bodies.retain(memo.markups.keys())
     return {key: memo.markups[body_key] for key, body_key in keys.items()}
+
+
+def _body_key(item_key: str, body_digest: bytes) -> bytes:
+    """What an item's rendered body is kept by: its HTML depends on the body and the
+    file's place (content links are relative to it)."""
+    return hashlib.blake2b(item_key.encode() + body_digest, digest_size=16).digest()
 
 
 def next_document_number(project: Project) -> int:

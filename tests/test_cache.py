@@ -233,6 +233,19 @@ def test_a_lost_file_of_rendered_bodies_is_noticed_before_the_build(tmp_path):
     assert tree(root / "_site") == expected
 
 
+def test_the_file_of_rendered_bodies_does_not_grow_with_every_edit(tmp_path):
+    root = built_small_catalogue(tmp_path)
+    (bodies,) = (root / ".cache/sitegen").glob("*.bodies")
+    (path, *_) = sorted((root / "content/documents").glob("*.md"))
+    for step in range(1, 12):
+        path.write_text(path.read_text() + f"\nEdit {step}.\n")
+        touch_later(path, step)
+        assert build(root)["pages_rendered"] >= 1
+    with contextlib.closing(sqlite3.connect(bodies)) as db:
+        (rows,) = db.execute("SELECT count(*) FROM bodies").fetchone()
+    assert rows <= len(list((root / "content").rglob("*.md"))) * 5 // 4
+
+
 def test_a_cached_file_is_named_as_seen_from_where_the_build_now_runs(site, monkeypatch):
     """Messages name files relative to the folder the build runs in; a file known from a
     build run elsewhere must not keep the name it had there."""
