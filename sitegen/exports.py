@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
 import io
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from . import cite, feeds
 from .config import SiteConfig
-from .model import CITED_KINDS, LIST_FOLDERS, Catalog, Item, SitePlan, citation_file
+from .model import CITED_KINDS, LIST_FOLDERS, Catalog, Item, SitePlan, citation_file, digest
 from .schema import FIELDS
 
 RECORD_KINDS = tuple(LIST_FOLDERS)  # events, reports, documents
@@ -55,12 +57,14 @@ def data_files(
     changed: Mapping[str, datetime.date],
     digests: Mapping[str, bytes],
     kept: dict[str, tuple[bytes, Fragments]],
-) -> Iterator[tuple[str, bytes]]:
-    """Every file of the site that is not a page, by path: feeds, sitemap, robots.txt, the
-    catalogue in four formats and each report's and document's citation files, one at a
-    time (together they are as large as the catalogue). `changed` gives the day each item
-    last changed, for the sitemap; `digests` a hash of all each item's part is made of.
-    `kept` carries each item's `Fragments` to the next build."""
+) -> Iterator[tuple[str, bytes, Callable[[], bytes]]]:
+    """Every file of the site that is not a page: feeds, sitemap, robots.txt, the
+    catalogue in four formats and each report's and document's citation files. Each comes
+    as its path, a hash of what it is made of, and how to make it: a file whose hash is
+    the last build's need not be made (together they are as large as the catalogue).
+    `changed` gives the day each item last changed, for the sitemap; `digests` a hash of
+    all each item's part is made of. `kept` carries each item's `Fragments` to the next
+    build."""
     fragments: dict[str, Fragments] = {}
     for key in catalog.newest(RECORD_KINDS):
         known = kept.get(key)
@@ -71,19 +75,29 @@ def data_files(
     kept.clear()
     kept.update((key, (digests[key], value)) for key, value in fragments.items())
     entries = {key: value.entry for key, value in fragments.items()}
+    settings = digest(config)
     for feed in plan.feeds:
-        yield feed.path, feeds.atom(feed, catalog, config, entries)
-    yield "sitemap.xml", feeds.sitemap(_sitemap_pages(catalog, plan, changed), config)
-    yield "robots.txt", feeds.robots(config)
-    yield "catalogue.json", catalogue_json([f.record for f in fragments.values()], config)
-    yield "catalogue.csv", catalogue_csv([f.row for f in fragments.values()])
+        shown = feed.keys[: config.feed_size]
+        made_of = digest((settings, feed.path, feed.title, feed.page_url, shown))
+        made_of += b"".join(digests[key] for key in shown)
+        yield feed.path, made_of, partial(feeds.atom, feed, catalog, config, entries)
+    yield _whole("sitemap.xml", feeds.sitemap(_sitemap_pages(catalog, plan, changed), config))
+    yield _whole("robots.txt", feeds.robots(config))
+    yield _whole("catalogue.json", catalogue_json([f.record for f in fragments.values()], config))
+    yield _whole("catalogue.csv", catalogue_csv([f.row for f in fragments.values()]))
     cited = catalog.newest(CITED_KINDS)
     for key in cited:
-        url = plan.item_urls[key]
-        yield citation_file(url, "bib"), fragments[key].bibtex.encode()
-        yield citation_file(url, "ris"), fragments[key].ris.encode()
-    yield "catalogue.bib", "\n".join(fragments[key].bibtex for key in cited).encode()
-    yield "catalogue.ris", "\r\n".join(fragments[key].ris for key in cited).encode()
+        url, part = plan.item_urls[key], fragments[key]
+        yield citation_file(url, "bib"), digests[key], part.bibtex.encode
+        yield citation_file(url, "ris"), digests[key], part.ris.encode
+    bibtex = "\n".join(fragments[key].bibtex for key in cited)
+    yield _whole("catalogue.bib", bibtex.encode())
+    yield _whole("catalogue.ris", "\r\n".join(fragments[key].ris for key in cited).encode())
+
+
+def _whole(path: str, content: bytes) -> tuple[str, bytes, Callable[[], bytes]]:
+    """A file made of the whole catalogue, known by the hash of its bytes."""
+    return path, hashlib.blake2b(content, digest_size=16).digest(), lambda: content
 
 
 def _fragments(

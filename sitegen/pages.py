@@ -202,6 +202,13 @@ class PageInputs:
             answer[key] = (made_of, hashed)
         return answer
 
+    def view_digests(self, read: Iterable[tuple[str, str]]) -> dict[tuple[str, str], bytes]:
+        return {view_key: self._digest(*view_key) for view_key in read}
+
+    def changed_views(self, last: Mapping[tuple[str, str], bytes]) -> set[tuple[str, str]]:
+        """Of the views hashed in `last`, those that hash otherwise now."""
+        return {view_key for view_key, hashed in last.items() if self._digest(*view_key) != hashed}
+
     def _digest(self, view: str, key: str) -> bytes:
         if (view, key) not in self._digests:
             try:

@@ -166,6 +166,8 @@ class Builder:
                 last = memo.page_reads.get(page.output_path) if known else None
                 if not last:
                     return None, None  # known once its context is built
+                if settled and stale.isdisjoint(last[1]) and ("item", page.key) in last[1]:
+                    return memo.page_prints.get(page.output_path), last  # as it was
                 return inputs.fingerprint(page, layout_prints.get(last[0]), last[1]), last
             if page.view == "home":  # shows an item whole: hashed whole
                 template, context = page_context(views, page)
@@ -192,6 +194,10 @@ class Builder:
 
         try:
             with timed(timings, "render"):
+                # An item page is as it was when its settings and layout are, and all it read.
+                settings = (inputs.shared, layout_prints)
+                settled = known and memo.page_settings == settings
+                stale = inputs.changed_views(memo.view_digests) if settled else set()
                 pages, total = site.plan.pages, len(site.plan.pages)
                 todo = pages
                 if known:  # most pages are as the last build left them: see which, here
@@ -239,11 +245,10 @@ class Builder:
                 changed = _last_changes(site, project)
                 summaries = {key: views.summary(key) for key in site.catalog.items}
                 digests = {key: inputs.data_digest(key) for key in site.catalog.items}
-                for path, content in exports.data_files(
+                for path, made_of, make in exports.data_files(
                     site.catalog, summaries, site.config, site.plan, changed, digests, memo.data
                 ):
-                    digest = hashlib.blake2b(content, digest_size=16).digest()
-                    place(path, digest, lambda c=content: c)
+                    place(path, made_of, make)
             if views.search:
                 with timed(timings, "search"):
                     search_records = indexing.write_index(
@@ -254,6 +259,8 @@ class Builder:
             output.discard()
             raise
         memo.page_prints, memo.page_reads, memo.stamps = prints, reads, stamps
+        memo.view_digests = inputs.view_digests(set().union(*(r for _, r in reads.values())))
+        memo.page_settings = settings
         memo.output_stats = output.stats(memo.output_stats or {})
         counts = Counter(item.kind for item in site.catalog.items.values())
         held = Counter(site.held.values())

@@ -82,6 +82,8 @@ class Memo:
     page_prints: dict[str, bytes] = field(default_factory=dict)  # output path -> fingerprint
     page_reads: dict[str, tuple] = field(default_factory=dict)  # item page -> views it read
     briefs: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)  # `hash_briefs`
+    view_digests: dict[tuple[str, str], bytes] = field(default_factory=dict)  # item pages read
+    page_settings: tuple | None = None  # what every page was rendered with
     stamps: dict[str, object] = field(default_factory=dict)  # non-page file -> its inputs
     layout_references: dict[bytes, set[str]] = field(default_factory=dict)
     similar: dict = field(default_factory=dict)  # the catalog's similar items, by inputs
