@@ -11,7 +11,7 @@ import datetime
 import hashlib
 import io
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -49,31 +49,32 @@ class Fragments:
     ris: str = ""
 
 
-def data_files(
+def fragments(
     catalog: Catalog,
     summaries: Mapping[str, str],
     config: SiteConfig,
     plan: SitePlan,
+    keys: Sequence[str],
+) -> list[tuple[str, Fragments]]:
+    """These items' parts of the data files, each with its key."""
+    return [(k, _fragments(catalog, catalog.items[k], summaries[k], config, plan)) for k in keys]
+
+
+def data_files(
+    catalog: Catalog,
+    config: SiteConfig,
+    plan: SitePlan,
     changed: Mapping[str, datetime.date],
     digests: Mapping[str, bytes],
-    kept: dict[str, tuple[bytes, Fragments]],
+    parts: Mapping[str, Fragments],
 ) -> Iterator[tuple[str, bytes, Callable[[], bytes]]]:
     """Every file of the site that is not a page: feeds, sitemap, robots.txt, the
     catalogue in four formats and each report's and document's citation files. Each comes
     as its path, a hash of what it is made of, and how to make it: a file whose hash is
     the last build's need not be made (together they are as large as the catalogue).
     `changed` gives the day each item last changed, for the sitemap; `digests` a hash of
-    all each item's part is made of. `kept` carries each item's `Fragments` to the next
-    build."""
-    fragments: dict[str, Fragments] = {}
-    for key in catalog.newest(RECORD_KINDS):
-        known = kept.get(key)
-        if known is not None and known[0] == digests[key]:
-            fragments[key] = known[1]
-        else:
-            fragments[key] = _fragments(catalog, catalog.items[key], summaries[key], config, plan)
-    kept.clear()
-    kept.update((key, (digests[key], value)) for key, value in fragments.items())
+    all each item's part is made of; `parts` has every record's `Fragments`."""
+    fragments = {key: parts[key] for key in catalog.newest(RECORD_KINDS)}
     entries = {key: value.entry for key, value in fragments.items()}
     settings = digest(config)
     for feed in plan.feeds:

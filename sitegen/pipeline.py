@@ -16,12 +16,12 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import cache, exports, indexing, load, parallel, render, write
+from . import cache, datafiles, indexing, load, parallel, render, write
 from .bodies import DiskBodies, MemoryBodies, Store
 from .errors import BuildFailed, display_path
 from .model import KINDS, PlannedPage
 from .pages import PageInputs, context_fingerprint, page_context
-from .prepare import Memo, Project, Site, next_document_number, prepare, timed
+from .prepare import Memo, Project, next_document_number, prepare, timed
 from .views import Views
 
 __all__ = ["BuildSummary", "Builder", "Project", "build", "next_document_number", "prepare"]
@@ -242,12 +242,7 @@ class Builder:
                     # Named by a hash of its bytes: the name is all that can change.
                     place(site.plan.asset_urls[name], name, lambda c=content: c)
             with timed(timings, "data"):
-                changed = _last_changes(site, project)
-                summaries = {key: views.summary(key) for key in site.catalog.items}
-                digests = {key: inputs.data_digest(key) for key in site.catalog.items}
-                for path, made_of, make in exports.data_files(
-                    site.catalog, summaries, site.config, site.plan, changed, digests, memo.data
-                ):
+                for path, made_of, make in datafiles.data_files(site, views, inputs, memo, project):
                     place(path, made_of, make)
             if views.search:
                 with timed(timings, "search"):
@@ -395,14 +390,6 @@ def _out_of_collection() -> Iterator[None]:
         gc.freeze()
         if enabled:
             gc.enable()
-
-
-def _last_changes(site: Site, project: Project) -> dict[str, datetime.date]:
-    """The day each item's file last changed, by item key."""
-    paths = {key: site.source_paths[key] for key in site.catalog.items}
-    mtimes = {path: site.file_versions[path][1] for path in paths.values()}
-    changes = load.last_changes(project.content_dir, mtimes)
-    return {key: changes[path] for key, path in paths.items()}
 
 
 def build(project: Project, progress: Callable[[int, int], None] | None = None) -> BuildSummary:
