@@ -189,11 +189,14 @@ class PageInputs:
         named = [urls.get(k) for r in self.RELATIONS for k in getattr(catalog, r).get(key, ())]
         return digest((self._digest("item", key), named))
 
-    def hash_briefs(self, known: Mapping[str, tuple[bytes, bytes]]) -> dict:
+    def hash_briefs(
+        self, known: Mapping[str, tuple[bytes, bytes]]
+    ) -> dict[str, tuple[bytes, bytes]]:
         """Hash every item's list entry, once, before the pages are shared out: taken from
         `known` (the last build's answer) for an item whose file and address are as they
         were. Returns the answer for the next build."""
-        views, answer = self.views, {}
+        views = self.views
+        answer: dict[str, tuple[bytes, bytes]] = {}
         for key in views.catalog.items:
             made_of = self.item_digests[key] + views.plan.item_urls[key].encode()
             last = known.get(key)

@@ -381,7 +381,7 @@ def _out_of_collection() -> Iterator[None]:
     """Keep what the block makes out of the cyclic garbage collector until `build` ends:
     the memo and the site live that long anyway, the collector would walk their millions
     of objects again and again as they grow, and workers would copy the memory it
-    touches. Nothing made there is garbage the collector must find (no cycles)."""
+    touches. A cycle made there is collected after the build (`gc.unfreeze`)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
