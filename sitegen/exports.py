@@ -11,7 +11,7 @@ import datetime
 import hashlib
 import io
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -78,28 +78,37 @@ def data_files(
     entries = {key: value.entry for key, value in fragments.items()}
     settings = digest(config)
     for feed in plan.feeds:
-        shown = feed.keys[: config.feed_size]
-        made_of = digest((settings, feed.path, feed.title, feed.page_url, shown))
-        made_of += b"".join(digests[key] for key in shown)
+        about = digest((settings, feed.path, feed.title, feed.page_url))
+        made_of = _made_of(about, feed.keys[: config.feed_size], digests)
         yield feed.path, made_of, partial(feeds.atom, feed, catalog, config, entries)
     listed = _sitemap_pages(catalog, plan, changed)
     yield "sitemap.xml", digest((settings, listed)), partial(feeds.sitemap, listed, config)
-    yield _whole("robots.txt", feeds.robots(config))
-    yield _whole("catalogue.json", catalogue_json([f.record for f in fragments.values()], config))
-    yield _whole("catalogue.csv", catalogue_csv([f.row for f in fragments.values()]))
+    yield "robots.txt", settings, partial(feeds.robots, config)
+    every = _made_of(settings, fragments, digests)
+    parts_in_order = list(fragments.values())
+    yield (
+        "catalogue.json",
+        every,
+        lambda: catalogue_json([f.record for f in parts_in_order], config),
+    )
+    yield "catalogue.csv", every, lambda: catalogue_csv([f.row for f in parts_in_order])
     cited = catalog.newest(CITED_KINDS)
     for key in cited:
         url, part = plan.item_urls[key], fragments[key]
         yield citation_file(url, "bib"), digests[key], part.bibtex.encode
         yield citation_file(url, "ris"), digests[key], part.ris.encode
-    bibtex = "\n".join(fragments[key].bibtex for key in cited)
-    yield _whole("catalogue.bib", bibtex.encode())
-    yield _whole("catalogue.ris", "\r\n".join(fragments[key].ris for key in cited).encode())
+    every_cited = _made_of(settings, cited, digests)
+    bibtex = [fragments[key].bibtex for key in cited]
+    ris = [fragments[key].ris for key in cited]
+    yield "catalogue.bib", every_cited, lambda: "\n".join(bibtex).encode()
+    yield "catalogue.ris", every_cited, lambda: "\r\n".join(ris).encode()
 
 
-def _whole(path: str, content: bytes) -> tuple[str, bytes, Callable[[], bytes]]:
-    """A file made of the whole catalogue, known by the hash of its bytes."""
-    return path, hashlib.blake2b(content, digest_size=16).digest(), lambda: content
+def _made_of(about: bytes, keys: Iterable[str], digests: Mapping[str, bytes]) -> bytes:
+    """A hash of a file made of these items' parts in this order, and of `about` (a hash
+    of the rest it is made of)."""
+    joined = b"".join(key.encode() + b"\0" + digests[key] for key in keys)
+    return hashlib.blake2b(about + joined, digest_size=16).digest()
 
 
 def _fragments(
