@@ -74,8 +74,8 @@ def data_files(
     the last build's need not be made (together they are as large as the catalogue).
     `changed` gives the day each item last changed, for the sitemap; `digests` a hash of
     all each item's part is made of; `parts` has every record's `Fragments`."""
-    fragments = {key: parts[key] for key in catalog.newest(RECORD_KINDS)}
-    entries = {key: value.entry for key, value in fragments.items()}
+    records = catalog.newest(RECORD_KINDS)
+    entries = {key: parts[key].entry for key in records}
     settings = digest(config)
     for feed in plan.feeds:
         about = digest((settings, feed.path, feed.title, feed.page_url))
@@ -84,22 +84,18 @@ def data_files(
     listed = _sitemap_pages(catalog, plan, changed)
     yield "sitemap.xml", digest((settings, listed)), partial(feeds.sitemap, listed, config)
     yield "robots.txt", settings, partial(feeds.robots, config)
-    every = _made_of(settings, fragments, digests)
-    parts_in_order = list(fragments.values())
-    yield (
-        "catalogue.json",
-        every,
-        lambda: catalogue_json([f.record for f in parts_in_order], config),
-    )
-    yield "catalogue.csv", every, lambda: catalogue_csv([f.row for f in parts_in_order])
+    every = _made_of(settings, records, digests)
+    in_order = [parts[key] for key in records]
+    yield "catalogue.json", every, lambda: catalogue_json([p.record for p in in_order], config)
+    yield "catalogue.csv", every, lambda: catalogue_csv([p.row for p in in_order])
     cited = catalog.newest(CITED_KINDS)
     for key in cited:
-        url, part = plan.item_urls[key], fragments[key]
+        url, part = plan.item_urls[key], parts[key]
         yield citation_file(url, "bib"), digests[key], part.bibtex.encode
         yield citation_file(url, "ris"), digests[key], part.ris.encode
     every_cited = _made_of(settings, cited, digests)
-    bibtex = [fragments[key].bibtex for key in cited]
-    ris = [fragments[key].ris for key in cited]
+    bibtex = [parts[key].bibtex for key in cited]
+    ris = [parts[key].ris for key in cited]
     yield "catalogue.bib", every_cited, lambda: "\n".join(bibtex).encode()
     yield "catalogue.ris", every_cited, lambda: "\r\n".join(ris).encode()
 
