@@ -51,8 +51,8 @@ class ContentTree:
     file_sizes: Mapping[str, int]
     errors: tuple[ContentError, ...]
     digests: Mapping[str, bytes] = field(default_factory=dict)  # Markdown path -> hash of bytes
-    file_versions: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # every file's
-    # size and modification time
+    # Every file's size and modification time, Markdown or not.
+    file_versions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
 
 
 ParseMemo = MutableMapping[str, tuple[bytes, Source | list[ContentError]]]

@@ -190,20 +190,21 @@ class PageInputs:
         return digest((self._digest("item", key), named))
 
     def hash_briefs(
-        self, known: Mapping[str, tuple[bytes, bytes]]
-    ) -> dict[str, tuple[bytes, bytes]]:
-        """Hash every item's list entry, once, before the pages are shared out: taken from
-        `known` (the last build's answer) for an item whose file and address are as they
-        were. Returns the answer for the next build."""
+        self, made_before: Mapping[str, bytes], hashed_before: Mapping[tuple[str, str], bytes]
+    ) -> dict[str, bytes]:
+        """Hash every item's list entry, once, before the pages are shared out. An item
+        whose file and address are what the last build made its entry of (`made_before`)
+        keeps that build's hash (`hashed_before`, its `view_digests`). Returns what each
+        entry is made of now, for the next build."""
         views = self.views
-        answer: dict[str, tuple[bytes, bytes]] = {}
+        made_of: dict[str, bytes] = {}
         for key in views.catalog.items:
-            made_of = self.item_digests[key] + views.plan.item_urls[key].encode()
-            last = known.get(key)
-            hashed = last[1] if last and last[0] == made_of else digest(views.brief(key))
-            self._digests["brief", key] = hashed
-            answer[key] = (made_of, hashed)
-        return answer
+            made_of[key] = self.item_digests[key] + views.plan.item_urls[key].encode()
+            last = hashed_before.get(("brief", key))
+            if last is None or made_before.get(key) != made_of[key]:
+                last = digest(views.brief(key))
+            self._digests["brief", key] = last
+        return made_of
 
     def view_digests(self, read: Iterable[tuple[str, str]]) -> dict[tuple[str, str], bytes]:
         return {view_key: self._digest(*view_key) for view_key in read}

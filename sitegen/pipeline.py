@@ -156,12 +156,15 @@ class Builder:
         search_records = 0
 
         inputs = PageInputs(views, site.item_digests, shared)
-        memo.briefs = inputs.hash_briefs(memo.briefs)
+        briefs = inputs.hash_briefs(memo.briefs, memo.view_digests)
         reads: dict[str, tuple] = {}  # item page -> its layout and the views it read
 
-        def known_print(page: PlannedPage) -> tuple[bytes | None, tuple | None]:
+        def known_print(
+            page: PlannedPage, built: tuple[str, dict] | None = None
+        ) -> tuple[bytes | None, tuple | None]:
             """A page's fingerprint as far as it is known without rendering the page, and
-            what an item page read when it was last rendered."""
+            what an item page read when it was last rendered; `built` is the page's
+            layout and context, when they are at hand."""
             if page.view == "item":
                 last = memo.page_reads.get(page.output_path) if known else None
                 if not last:
@@ -170,21 +173,23 @@ class Builder:
                     return memo.page_prints.get(page.output_path), last  # as it was
                 return inputs.fingerprint(page, layout_prints.get(last[0]), last[1]), last
             if page.view == "home":  # shows an item whole: hashed whole
-                template, context = page_context(views, page)
+                template, context = built or page_context(views, page)
                 return context_fingerprint(shared, layout_prints.get(template), context), None
             template, outline, read = inputs.outline(page)
             return inputs.fingerprint(page, layout_prints.get(template), read, outline), None
 
-        def render_pages(pages: Sequence[PlannedPage]) -> list[tuple]:
-            """Each page's fingerprint, its HTML, and what an item page read. Runs in
-            worker processes, on their copy of the above."""
+        def render_pages(tasks: Sequence[tuple[PlannedPage, bytes | None]]) -> list[tuple]:
+            """Each page's fingerprint (given when known), its HTML, and what an item page
+            read. Runs in worker processes, on their copy of the above."""
             answers = []
-            for page in pages:
+            for page, fingerprint in tasks:
                 views.read = set() if page.view == "item" else None
                 template, context = page_context(views, page)
                 read, views.read = views.read, None
+                last = None
                 if read is None:
-                    fingerprint, last = known_print(page)
+                    if fingerprint is None:
+                        fingerprint, _ = known_print(page, (template, context))
                 else:
                     last = (template, tuple(sorted(read)))
                     fingerprint = inputs.fingerprint(page, layout_prints.get(template), last[1])
@@ -199,14 +204,14 @@ class Builder:
                 settled = known and memo.page_settings == settings
                 stale = inputs.changed_views(memo.view_digests) if settled else set()
                 pages, total = site.plan.pages, len(site.plan.pages)
-                todo = pages
+                todo: list[tuple[PlannedPage, bytes | None]] = [(page, None) for page in pages]
                 if known:  # most pages are as the last build left them: see which, here
                     todo = []
                     for page in pages:
                         fingerprint, last = known_print(page)
                         path = page.output_path
                         if fingerprint is None or memo.page_prints.get(path) != fingerprint:
-                            todo.append(page)
+                            todo.append((page, fingerprint if page.view != "item" else None))
                             continue
                         prints[path] = fingerprint
                         if last:
@@ -214,7 +219,7 @@ class Builder:
                         output.keep(path)
                 done = total - len(todo)
                 jobs = parallel.usable_jobs(project.jobs, len(todo))
-                waiting = iter(todo)  # in the order the answers come in
+                waiting = (page for page, _ in todo)  # in the order the answers come in
                 for answers in parallel.run_chunks(render_pages, todo, jobs):
                     for (fingerprint, html, read), page in zip(answers, waiting, strict=False):
                         path = page.output_path
@@ -254,7 +259,9 @@ class Builder:
             output.discard()
             raise
         memo.page_prints, memo.page_reads, memo.stamps = prints, reads, stamps
+        # Saved together: an entry's hash is reused only with what it was made of.
         memo.view_digests = inputs.view_digests(set().union(*(r for _, r in reads.values())))
+        memo.briefs = briefs
         memo.page_settings = settings
         memo.output_stats = output.stats(memo.output_stats or {})
         counts = Counter(item.kind for item in site.catalog.items.values())

@@ -81,7 +81,7 @@ class Memo:
     markups: dict[bytes, Markup] = field(default_factory=dict)  # by `Markup.body_key`
     page_prints: dict[str, bytes] = field(default_factory=dict)  # output path -> fingerprint
     page_reads: dict[str, tuple] = field(default_factory=dict)  # item page -> views it read
-    briefs: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)  # `hash_briefs`
+    briefs: dict[str, bytes] = field(default_factory=dict)  # what entries were made of
     view_digests: dict[tuple[str, str], bytes] = field(default_factory=dict)  # item pages read
     page_settings: tuple | None = None  # what every page was rendered with
     stamps: dict[str, object] = field(default_factory=dict)  # non-page file -> its inputs
