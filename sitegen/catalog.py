@@ -61,6 +61,7 @@ def build_catalog(
         translations=_translation_groups(ordered, translated, config, errors),
         tag_slug=tag_slug,
         doc_type_slug={term.name: term.slug for term in doc_types},
+        rank={item.key: place for place, item in enumerate(ordered)},
     )
     return catalog, errors
 

@@ -186,11 +186,12 @@ class Catalog:
     translations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     tag_slug: Mapping[str, str] = field(default_factory=dict)  # shown spelling -> slug
     doc_type_slug: Mapping[str, str] = field(default_factory=dict)
+    rank: Mapping[str, int] = field(default_factory=dict)  # item key -> place, newest first
 
     def newest(self, kinds: tuple[str, ...]) -> tuple[str, ...]:
         """The keys of items of these kinds, newest first, as each kind's list is."""
         keys = (key for kind in kinds for key in self.by_kind[kind])
-        return tuple(sorted(keys, key=lambda key: self.items[key].sort_key))
+        return tuple(sorted(keys, key=self.rank.__getitem__))
 
 
 @dataclass(frozen=True)

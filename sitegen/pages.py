@@ -161,6 +161,7 @@ class PageInputs:
         site_feed = views.feeds["feed.xml"].title  # the one feed an item page links to
         self.shared = digest((shared, views.nav, views.search, site_feed))
         self._digests: dict[tuple[str, str], bytes] = {}
+        self._data: dict[str, bytes] = {}  # by item key: see `data_digest`
 
     def fingerprint(
         self, page: PlannedPage, layout: bytes | None, read: Iterable, outline: bytes = b""
@@ -172,22 +173,41 @@ class PageInputs:
             parts.append(known.get((view, key)) or self._digest(view, key))
         return hashlib.blake2b(b"".join(parts), digest_size=16).digest()
 
-    def outline(self, page: PlannedPage) -> tuple[str, bytes, set[tuple[str, str]]]:
+    def outline(self, page: PlannedPage) -> tuple[str, bytes, tuple[tuple[str, str], ...]]:
         """A list page's layout name, a hash of its outline, and the entries it shows."""
         views = self.views
         views.read, views.outline = set(), True
         try:
             template, context = page_context(views, page)
-            return template, digest(context), views.read
+            return template, digest(context), tuple(sorted(views.read))
         finally:
             views.read, views.outline = None, False
 
     def data_digest(self, key: str) -> bytes:
         """All an item's entries in feeds and exports are made of: the item's own page
         inputs and the addresses of the items it names."""
-        catalog, urls = self.views.catalog, self.views.plan.item_urls
-        named = [urls.get(k) for r in self.RELATIONS for k in getattr(catalog, r).get(key, ())]
-        return digest((self._digest("item", key), named))
+        if key not in self._data:
+            catalog, urls = self.views.catalog, self.views.plan.item_urls
+            named = [urls.get(k) for r in self.RELATIONS for k in getattr(catalog, r).get(key, ())]
+            self._data[key] = digest((self._digest("item", key), named))
+        return self._data[key]
+
+    def keep(
+        self,
+        views_before: Mapping[tuple[str, str], bytes],
+        data_before: Mapping[str, bytes],
+        changed: set[str],
+    ) -> None:
+        """Take the last build's hashes of views and data entries, but for `changed` items.
+        Sound only when the catalog and plan are the last build's, in the same settings
+        and with the same pictures: then each of these is made of one item's file and of
+        what those hold (see `_value`)."""
+        for view_key, hashed in views_before.items():
+            if view_key[1] not in changed:
+                self._digests.setdefault(view_key, hashed)
+        for key, hashed in data_before.items():
+            if key not in changed:
+                self._data.setdefault(key, hashed)
 
     def hash_briefs(
         self, made_before: Mapping[str, bytes], hashed_before: Mapping[tuple[str, str], bytes]

@@ -158,6 +158,7 @@ class Builder:
         inputs = PageInputs(views, site.item_digests, shared)
         briefs = inputs.hash_briefs(memo.briefs, memo.view_digests)
         reads: dict[str, tuple] = {}  # item page -> its layout and the views it read
+        outlines: dict[str, tuple] = {}  # list page -> its layout, outline and entries
 
         def known_print(
             page: PlannedPage, built: tuple[str, dict] | None = None
@@ -175,7 +176,11 @@ class Builder:
             if page.view == "home":  # shows an item whole: hashed whole
                 template, context = built or page_context(views, page)
                 return context_fingerprint(shared, layout_prints.get(template), context), None
-            template, outline, read = inputs.outline(page)
+            last = memo.outlines.get(page.output_path) if same_structure else None
+            outlines[page.output_path] = last or inputs.outline(page)
+            template, outline, read = outlines[page.output_path]
+            if last and stale.isdisjoint(read):
+                return memo.page_prints.get(page.output_path), None  # as it was
             return inputs.fingerprint(page, layout_prints.get(template), read, outline), None
 
         def render_pages(tasks: Sequence[tuple[PlannedPage, bytes | None]]) -> list[tuple]:
@@ -202,6 +207,14 @@ class Builder:
                 # An item page is as it was when its settings and layout are, and all it read.
                 settings = (inputs.shared, layout_prints)
                 settled = known and memo.page_settings == settings
+                # With the last catalog, plan and pictures too, only the views of items
+                # whose files changed can have changed, and list pages keep their outline.
+                structure = (site.indexed, sorted(sizes.items()))
+                same_structure = settled and memo.structure == structure
+                if same_structure:
+                    changed = {key for key, made in briefs.items() if memo.briefs.get(key) != made}
+                    data_before = {key: hashed for key, (hashed, _) in memo.data.items()}
+                    inputs.keep(memo.view_digests, data_before, changed)
                 stale = inputs.changed_views(memo.view_digests) if settled else set()
                 pages, total = site.plan.pages, len(site.plan.pages)
                 todo: list[tuple[PlannedPage, bytes | None]] = [(page, None) for page in pages]
@@ -260,9 +273,10 @@ class Builder:
             raise
         memo.page_prints, memo.page_reads, memo.stamps = prints, reads, stamps
         # Saved together: an entry's hash is reused only with what it was made of.
-        memo.view_digests = inputs.view_digests(set().union(*(r for _, r in reads.values())))
-        memo.briefs = briefs
-        memo.page_settings = settings
+        read = set().union(*(r for _, r in reads.values()), (("brief", k) for k in briefs))
+        memo.view_digests = inputs.view_digests(read)
+        memo.briefs, memo.outlines = briefs, outlines
+        memo.page_settings, memo.structure = settings, structure
         memo.output_stats = output.stats(memo.output_stats or {})
         counts = Counter(item.kind for item in site.catalog.items.values())
         held = Counter(site.held.values())

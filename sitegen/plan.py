@@ -65,7 +65,6 @@ def asset_name(name: str, content: bytes) -> str:
 
 def plan_site(
     catalog: Catalog,
-    markups: Mapping[str, Markup],
     config: SiteConfig,
     assets: Mapping[str, bytes],
     draft_keys: Collection[str],
@@ -167,7 +166,6 @@ def plan_site(
                 thumbnail_urls[image.path] = thumbnail
                 pictures.append((image.path, large, thumbnail))
 
-    errors.extend(_content_link_errors(catalog, markups, item_urls, draft_keys, invalid_keys))
     asset_urls = {name: asset_name(name, content) for name, content in assets.items()}
     plan = SitePlan(
         tuple(pages),
@@ -219,13 +217,14 @@ def _paginated(
     return pages
 
 
-def _content_link_errors(
+def content_link_errors(
     catalog: Catalog,
     markups: Mapping[str, Markup],
     item_urls: Mapping[str, str],
     drafts: Collection[str],
     invalid: Collection[str],
 ) -> list[ContentError]:
+    """Links in bodies to content files that are not published: missing, or held back."""
     errors = []
     for key, markup in markups.items():
         item = catalog.items.get(key)

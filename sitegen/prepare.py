@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import os
 import posixpath
 import time
 from collections.abc import Iterator, Mapping
@@ -66,6 +67,20 @@ class Site:
     next_release: datetime.date | None = None  # when the first scheduled item comes out
     item_digests: Mapping[str, bytes] = field(default_factory=dict)  # all an Item is made of
     source_paths: Mapping[str, str] = field(default_factory=dict)  # item key -> content path
+    indexed: bytes = b""  # names the catalog and plan: another name, another catalog or plan
+
+
+@dataclass
+class Indexed:
+    """A build's catalog and plan with what they were made of, for the next build to
+    reuse (see `_index`), and the errors found making them."""
+
+    items: Mapping[str, Item]
+    inputs: tuple  # everything else they were made of
+    catalog: Catalog
+    plan: SitePlan
+    errors: list[ContentError]
+    made: bytes = field(default_factory=lambda: os.urandom(16))  # new when they are made
 
 
 @dataclass
@@ -84,9 +99,12 @@ class Memo:
     briefs: dict[str, bytes] = field(default_factory=dict)  # what entries were made of
     view_digests: dict[tuple[str, str], bytes] = field(default_factory=dict)  # item pages read
     page_settings: tuple | None = None  # what every page was rendered with
+    structure: tuple | None = None  # the catalog and plan they had, and the pictures' sizes
+    outlines: dict[str, tuple] = field(default_factory=dict)  # list page -> what it shows
     stamps: dict[str, object] = field(default_factory=dict)  # non-page file -> its inputs
     layout_references: dict[bytes, set[str]] = field(default_factory=dict)
     similar: dict = field(default_factory=dict)  # the catalog's similar items, by inputs
+    indexed: Indexed | None = None  # the last catalog and plan
     pictures: dict[tuple, images.Picture] = field(default_factory=dict)  # by file version
     pdf_texts: dict[tuple, str] = field(default_factory=dict)  # by file version
     data: dict = field(default_factory=dict)  # each item's part of feeds and exports
@@ -142,20 +160,17 @@ def prepare(
     sources = {posixpath.splitext(s.path)[0]: s for s in tree.sources}
     with timed(timings, "markdown"):
         markups = _markups(shown_items, sources, memo, bodies, project)
-    with timed(timings, "catalog"):
-        site_catalog, catalog_errors = catalog.build_catalog(
-            shown_items, {*held_refs, *invalid}, site_config, memo.similar
-        )
     warnings = []
     searchable = project.search
     if searchable and (reason := search.unavailable()):
         warnings.append(f"no search index: {reason}; or build with --no-search")
         searchable = False
-    with timed(timings, "plan"):
-        site_plan, plan_errors = plan.plan_site(
-            site_catalog, markups, site_config, assets, tuple(held), invalid, searchable
-        )
-    errors += catalog_errors + plan_errors
+    unpublished = frozenset({*held_refs, *invalid})
+    inputs = (unpublished, site_config, assets, tuple(held), frozenset(invalid), searchable)
+    indexed = _index(shown_items, inputs, memo, timings)
+    site_catalog, site_plan = indexed.catalog, indexed.plan
+    errors += indexed.errors
+    errors += plan.content_link_errors(site_catalog, markups, site_plan.item_urls, held, invalid)
     with timed(timings, "pictures"):
         pictures = _pictures(site_plan, site_catalog, project, tree.file_versions, memo, errors)
     if errors:
@@ -173,7 +188,40 @@ def prepare(
         next_release,
         _item_digests(shown_items, sources, tree.digests, memo.validation_digest),
         {key: source.path for key, source in sources.items()},
+        indexed.made,
     )
+
+
+def _index(items: list[Item], inputs: tuple, memo: Memo, timings: dict[str, float]) -> Indexed:
+    """The catalog and plan of `items`: the last build's when every item is as it was but
+    for its body, which neither reads, and the other inputs are equal."""
+    by_key = {item.key: item for item in items}
+    last = memo.indexed
+    with timed(timings, "catalog"):
+        if last and last.inputs == inputs and _same_but_bodies(last.items, by_key):
+            kept = replace(last.catalog, items={key: by_key[key] for key in last.catalog.items})
+            memo.indexed = replace(last, items=by_key, catalog=kept)
+            return memo.indexed
+    unpublished, site_config, assets, held, invalid, searchable = inputs
+    with timed(timings, "catalog"):
+        site_catalog, errors = catalog.build_catalog(items, unpublished, site_config, memo.similar)
+    with timed(timings, "plan"):
+        site_plan, plan_errors = plan.plan_site(
+            site_catalog, site_config, assets, held, invalid, searchable
+        )
+    memo.indexed = Indexed(by_key, inputs, site_catalog, site_plan, errors + plan_errors)
+    return memo.indexed
+
+
+def _same_but_bodies(before: Mapping[str, Item], now: Mapping[str, Item]) -> bool:
+    """Whether the same items are there, each as it was or with only another body."""
+    if before.keys() != now.keys():
+        return False
+    for key, item in now.items():
+        last = before[key]
+        if item is not last and replace(item, body_digest=last.body_digest) != last:
+            return False
+    return True
 
 
 def _pictures(
@@ -210,9 +258,12 @@ def _item_digests(
     items: list[Item], sources: Mapping[str, Source], files: Mapping[str, bytes], validation: bytes
 ) -> dict[str, bytes]:
     """For each item, a hash of all it is made of: its file's bytes, what validation read
-    besides (settings, layouts, other files' sizes) and whether it is scheduled."""
+    besides (settings, layouts, other files' sizes) and whether it is scheduled. Both
+    hashes have a fixed length, so joining them is unambiguous."""
     return {
-        item.key: digest((files[sources[item.key].path], validation, item.scheduled))
+        item.key: hashlib.blake2b(
+            files[sources[item.key].path] + validation + b"%d" % item.scheduled, digest_size=16
+        ).digest()
         for item in items
     }
 

@@ -120,7 +120,8 @@ class PatchOutput(_Output):
 
     def keep(self, relative: str) -> None:
         """The file from the last build is still right."""
-        _parts(relative)
+        if relative not in self.previous:  # checked when the last build wrote it
+            _parts(relative)
         self.paths.add(relative)
         self.unchanged += 1
 

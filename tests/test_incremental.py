@@ -59,8 +59,11 @@ def edit(project: Project, rng: random.Random, step: int) -> str:
     target = rng.choice(documents)
     text = target.read_text(encoding="utf-8")
     choice = rng.randrange(13)
-    if choice == 0:
+    if choice == 0 and step % 2:
         target.write_text(text.replace("More text.", f"More text, edit {step}."), encoding="utf-8")
+    elif choice == 0:  # the first paragraph: the summary on lists, in feeds and exports
+        head, body = text.rsplit("---\n", 1)
+        target.write_text(f"{head}---\nEdit {step}. {body}", encoding="utf-8")
     elif choice == 1:
         target.write_text(text.replace("title: ", "title: Revised "), encoding="utf-8")
     elif choice == 2:
@@ -162,6 +165,21 @@ def test_editing_one_body_renders_one_page_and_keeps_other_files_untouched(tmp_p
     assert summary.pages_unchanged == first.pages_written - 1
     assert "Other text." in (project.out_dir / "documents/3/index.html").read_text()
     assert home.stat().st_mtime_ns == before
+
+
+def test_a_new_first_paragraph_is_the_new_summary_on_every_list_feed_and_export(tmp_path):
+    """An item without a summary is summed up by its body's first paragraph: a body edit
+    reaches every page and file that lists the item, edit after edit."""
+    project = make_project(tmp_path)
+    builder = Builder(project, today=TODAY)
+    builder.build()
+    path = project.content_dir / "documents/3.md"
+    for opening in ("Opening words.", "Other opening words."):
+        path.write_text(path.read_text(encoding="utf-8").replace("First", f"{opening} First"))
+        builder.build()
+        for shown in ("documents/index.html", "feed.xml", "catalogue.json", "catalogue.csv"):
+            assert opening in (project.out_dir / shown).read_text(encoding="utf-8"), shown
+        assert tree(project.out_dir) == clean_build(project, tmp_path)
 
 
 def test_a_preview_rebuilding_on_its_watcher_thread_keeps_using_its_cache(tmp_path):
