@@ -26,6 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+from bench import AS_INSTALLED  # noqa: E402
 from generate import generate  # noqa: E402
 
 
@@ -55,6 +56,7 @@ def main() -> None:
             [*command, "--content", str(content), *folders],
             stdout=subprocess.PIPE,
             text=True,
+            env=AS_INSTALLED,
         )
         lines: list[str] = []
         ready = threading.Event()

@@ -80,6 +80,10 @@ class DiskBodies:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # One builder's builds never overlap, but a preview's run on its watcher's thread.
         connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        # A cache, checked on reading: a commit need not wait for the disk (a crash can
+        # lose the last bodies written, not damage the file).
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
         connection.execute("CREATE TABLE IF NOT EXISTS meta (version BLOB NOT NULL)")
         connection.execute(
             "CREATE TABLE IF NOT EXISTS bodies"
@@ -131,7 +135,7 @@ class DiskBodies:
         if self._connection is not None and self._pid == os.getpid():
             self._connection.close()
         self._connection = None
-        for suffix in ("", "-journal"):
+        for suffix in ("", "-journal", "-wal", "-shm"):
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
 

@@ -17,7 +17,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import pipeline, scaffold, serve
+from . import pipeline, scaffold
 from .config import FULL_URL, PATH_ONLY, url_path
 from .errors import BuildFailed, display_path, format_errors
 
@@ -202,6 +202,8 @@ class _Progress:
 
 def _serve(project: pipeline.Project, args: argparse.Namespace) -> int:
     """Preview the site with drafts and scheduled items, in a temporary folder unless --out."""
+    from . import serve  # the server and the file watcher: not needed to build
+
     temporary = args.out is None
     out_dir = Path(tempfile.mkdtemp(prefix="sitegen-preview-")) if temporary else args.out
     preview = pipeline.Project(

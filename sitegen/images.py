@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+if TYPE_CHECKING:
+    from PIL.Image import Image as PillowImage
 
 LARGE = 1600  # longest side of the version a reader opens
 THUMBNAIL = (480, 360)  # the box a thumbnail fits in
@@ -27,6 +29,9 @@ class NotAPicture(ValueError):
 
 
 def derive(data: bytes) -> Picture:
+    # Imported here: a site without pictures, and every rebuild that keeps them, never needs it.
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         with Image.open(io.BytesIO(data)) as opened:
             image = ImageOps.exif_transpose(opened)  # phones store portraits rotated
@@ -45,7 +50,7 @@ def derive(data: bytes) -> Picture:
     return Picture(_jpeg(large, 85), _jpeg(small, 80), small.size)
 
 
-def _jpeg(image: Image.Image, quality: int) -> bytes:
+def _jpeg(image: PillowImage, quality: int) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=quality, optimize=True, progressive=True)
     return buffer.getvalue()

@@ -6,13 +6,12 @@ the whole site rendered, and a `Builder` redoes only what changed since its last
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import gc
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from .bodies import DiskBodies, MemoryBodies, Store
 from .errors import BuildFailed, display_path
 from .model import KINDS, PlannedPage
 from .pages import PageInputs, context_fingerprint, page_context
-from .prepare import Memo, Project, next_document_number, prepare, timed
+from .prepare import Memo, Project, next_document_number, out_of_collection, prepare, timed
 from .views import Views
 
 __all__ = ["BuildSummary", "Builder", "Project", "build", "next_document_number", "prepare"]
@@ -75,6 +74,7 @@ class Builder:
         self.index_once = index_once  # keep the first search index (a preview's rebuilds)
         self.memo = Memo()
         self.bodies: Store = MemoryBodies()
+        self.layouts: cache.CompiledLayouts | None = None  # compiled, kept with a cache folder
         self.autosave = autosave  # write the cache after every build, or on `save()`
         self.warnings: list[str] = []  # about the cache, said with the next summary
         self._record: BuildRecord | None = None  # this build's, to be saved
@@ -86,6 +86,7 @@ class Builder:
         self._cache_file = hashlib.blake2b(name.encode(), digest_size=8).hexdigest()
         if project.cache_dir is not None:
             self.bodies = DiskBodies(self._cache_path("bodies"))
+            self.layouts = cache.CompiledLayouts(self._cache_path("layouts"))
 
     def build(self, progress: Callable[[int, int], None] | None = None) -> BuildSummary:
         """Build into `project.out_dir`, all or nothing; `progress(done, total)` per page."""
@@ -98,7 +99,7 @@ class Builder:
             unchanged = self._unchanged(signature, today)
             if unchanged:  # the memo, the larger file, is not even read
                 return replace(unchanged, seconds=time.perf_counter() - started)
-            with _out_of_collection():
+            with out_of_collection():
                 self._load()
         try:
             summary = self._build(signature, today, progress)
@@ -106,7 +107,7 @@ class Builder:
             self._ignore_cache(problem)
             summary = self._build(signature, today, progress)
         finally:
-            gc.unfreeze()  # see `_out_of_collection`
+            gc.unfreeze()  # see `out_of_collection`
         return replace(summary, seconds=time.perf_counter() - started)
 
     def _build(
@@ -118,7 +119,7 @@ class Builder:
         timings: dict[str, float] = {}
         project, memo = self.project, self.memo
         try:
-            with _out_of_collection():
+            with out_of_collection():
                 site = prepare(project, memo, timings, today, self.bodies)
         except BuildFailed:
             if self.autosave:
@@ -130,7 +131,7 @@ class Builder:
         shared = repr((site.config, sorted(site.plan.asset_urls.items()))).encode()
         env_inputs = (shared, sorted(layout_prints.items()))
         if memo.environment is None or memo.environment[0] != env_inputs:
-            env = render.make_environment(project.layouts_dir, site.config, site.plan)
+            env = render.make_environment(project.layouts_dir, site.config, site.plan, self.layouts)
             memo.environment = (env_inputs, env)  # compiled layouts are kept with it
         env = memo.environment[1]
         known = memo.output_stats is not None and project.out_dir.is_dir()
@@ -395,22 +396,6 @@ class Builder:
         except (OSError, cache.Damaged) as error:  # a full disk must not fail a build
             reason = error.strerror if isinstance(error, OSError) else str(error)
             self.warnings.append(f"could not write the build cache: {reason}")
-
-
-@contextlib.contextmanager
-def _out_of_collection() -> Iterator[None]:
-    """Keep what the block makes out of the cyclic garbage collector until `build` ends:
-    the memo and the site live that long anyway, the collector would walk their millions
-    of objects again and again as they grow, and workers would copy the memory it
-    touches. A cycle made there is collected after the build (`gc.unfreeze`)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def build(project: Project, progress: Callable[[int, int], None] | None = None) -> BuildSummary:

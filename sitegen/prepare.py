@@ -8,6 +8,7 @@ pure functions of their arguments.
 from __future__ import annotations
 
 import datetime
+import gc
 import hashlib
 import os
 import posixpath
@@ -369,3 +370,19 @@ def timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         yield
     finally:
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
+
+
+@contextmanager
+def out_of_collection() -> Iterator[None]:
+    """Keep what the block makes out of the cyclic garbage collector until `build` ends:
+    the memo and the site live that long anyway, the collector would walk their millions
+    of objects again and again as they grow, and workers would copy the memory it
+    touches. A cycle made there is collected after the build (`gc.unfreeze`)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()

@@ -18,9 +18,17 @@ from .errors import BuildFailed, ContentError, display_path
 from .model import SitePlan
 
 
-def make_environment(layouts_dir: Path, config: SiteConfig, plan: SitePlan) -> jinja2.Environment:
+def make_environment(
+    layouts_dir: Path,
+    config: SiteConfig,
+    plan: SitePlan,
+    compiled: jinja2.BytecodeCache | None = None,
+) -> jinja2.Environment:
+    """The environment pages are rendered in; `compiled` keeps compiled layouts on disk
+    for the next process."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(layouts_dir),
+        bytecode_cache=compiled,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -178,8 +178,9 @@ def test_other_options_do_not_reuse_the_last_build(tmp_path):
 def test_a_damaged_cache_file_is_ignored_and_replaced(tmp_path, damage):
     root = built_small_catalogue(tmp_path)
     expected = tree(root / "_site")
-    for path in (root / ".cache/sitegen").iterdir():
-        path.write_bytes(damage(path.read_bytes()))
+    for path in (root / ".cache/sitegen").rglob("*"):  # compiled layouts too
+        if path.is_file():
+            path.write_bytes(damage(path.read_bytes()))
     summary = build(root)
     assert "warning: ignored the build cache .cache/sitegen/" in summary["stderr"]
     assert summary["pages_rendered"] > 0  # nothing was taken from it
@@ -189,7 +190,9 @@ def test_a_damaged_cache_file_is_ignored_and_replaced(tmp_path, damage):
 
 def test_a_cache_from_another_version_is_ignored_quietly(tmp_path):
     root = built_small_catalogue(tmp_path)
-    for path in (root / ".cache/sitegen").iterdir():
+    for path in (root / ".cache/sitegen").rglob("*"):
+        if path.is_dir():
+            continue
         if path.suffix == ".bodies":  # an SQLite file: its version is a row
             with contextlib.closing(sqlite3.connect(path)) as db, db:
                 db.execute("UPDATE meta SET version = x'00'")
