@@ -161,7 +161,7 @@ class PageInputs:
         site_feed = views.feeds["feed.xml"].title  # the one feed an item page links to
         self.shared = digest((shared, views.nav, views.search, site_feed))
         self._digests: dict[tuple[str, str], bytes] = {}
-        self._data: dict[str, bytes] = {}  # by item key: see `data_digest`
+        self.data_digests: dict[str, bytes] = {}  # by item key: see `data_digest`
 
     def fingerprint(
         self, page: PlannedPage, layout: bytes | None, read: Iterable, outline: bytes = b""
@@ -186,11 +186,11 @@ class PageInputs:
     def data_digest(self, key: str) -> bytes:
         """All an item's entries in feeds and exports are made of: the item's own page
         inputs and the addresses of the items it names."""
-        if key not in self._data:
+        if key not in self.data_digests:
             catalog, urls = self.views.catalog, self.views.plan.item_urls
             named = [urls.get(k) for r in self.RELATIONS for k in getattr(catalog, r).get(key, ())]
-            self._data[key] = digest((self._digest("item", key), named))
-        return self._data[key]
+            self.data_digests[key] = digest((self._digest("item", key), named))
+        return self.data_digests[key]
 
     def keep(
         self,
@@ -207,7 +207,7 @@ class PageInputs:
                 self._digests.setdefault(view_key, hashed)
         for key, hashed in data_before.items():
             if key not in changed:
-                self._data.setdefault(key, hashed)
+                self.data_digests.setdefault(key, hashed)
 
     def hash_briefs(
         self, made_before: Mapping[str, bytes], hashed_before: Mapping[tuple[str, str], bytes]

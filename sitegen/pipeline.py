@@ -214,8 +214,7 @@ class Builder:
                 same_structure = settled and memo.structure == structure
                 if same_structure:
                     changed = {key for key, made in briefs.items() if memo.briefs.get(key) != made}
-                    data_before = {key: hashed for key, (hashed, _) in memo.data.items()}
-                    inputs.keep(memo.view_digests, data_before, changed)
+                    inputs.keep(memo.view_digests, memo.data_digests, changed)
                 stale = inputs.changed_views(memo.view_digests) if settled else set()
                 pages, total = site.plan.pages, len(site.plan.pages)
                 todo: list[tuple[PlannedPage, bytes | None]] = [(page, None) for page in pages]
@@ -276,7 +275,7 @@ class Builder:
         # Saved together: an entry's hash is reused only with what it was made of.
         read = set().union(*(r for _, r in reads.values()), (("brief", k) for k in briefs))
         memo.view_digests = inputs.view_digests(read)
-        memo.briefs, memo.outlines = briefs, outlines
+        memo.briefs, memo.outlines, memo.data_digests = briefs, outlines, inputs.data_digests
         memo.page_settings, memo.structure = settings, structure
         memo.output_stats = output.stats(memo.output_stats or {})
         counts = Counter(item.kind for item in site.catalog.items.values())

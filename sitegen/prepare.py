@@ -109,6 +109,7 @@ class Memo:
     pictures: dict[tuple, images.Picture] = field(default_factory=dict)  # by file version
     pdf_texts: dict[tuple, str] = field(default_factory=dict)  # by file version
     data: dict = field(default_factory=dict)  # each item's part of feeds and exports
+    data_digests: dict[str, bytes] = field(default_factory=dict)  # what each part is made of
     search: tuple[bytes, frozenset[str], int] | None = None  # (inputs, files, records)
     output_stats: dict[str, tuple[int, int]] | None = None  # every file the last build
     # left in the output, with its size and modification time; None: the output is unknown
