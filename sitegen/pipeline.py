@@ -186,16 +186,17 @@ class Builder:
 
         def render_pages(tasks: Sequence[tuple[PlannedPage, bytes | None]]) -> list[tuple]:
             """Each page's fingerprint (given when known), its HTML, and what an item page
-            read. Runs in worker processes, on their copy of the above."""
+            read or a list page's outline. Runs in worker processes, on their copy of the
+            above."""
             answers = []
             for page, fingerprint in tasks:
                 views.read = set() if page.view == "item" else None
                 template, context = page_context(views, page)
                 read, views.read = views.read, None
-                last = None
                 if read is None:
                     if fingerprint is None:
                         fingerprint, _ = known_print(page, (template, context))
+                    last = outlines.get(page.output_path)
                 else:
                     last = (template, tuple(sorted(read)))
                     fingerprint = inputs.fingerprint(page, layout_prints.get(template), last[1])
@@ -234,11 +235,11 @@ class Builder:
                 jobs = parallel.usable_jobs(project.jobs, len(todo))
                 waiting = (page for page, _ in todo)  # in the order the answers come in
                 for answers in parallel.run_chunks(render_pages, todo, jobs):
-                    for (fingerprint, html, read), page in zip(answers, waiting, strict=False):
+                    for (fingerprint, html, last), page in zip(answers, waiting, strict=False):
                         path = page.output_path
                         prints[path] = fingerprint
-                        if read:
-                            reads[path] = read
+                        if last:
+                            (reads if page.view == "item" else outlines)[path] = last
                         output.write_bytes(path, html)
                         if page.view == "item" and views.search:
                             fresh_html[path] = html.decode()
