@@ -272,12 +272,16 @@ class Builder:
         except BaseException:
             output.discard()
             raise
-        memo.page_prints, memo.page_reads, memo.stamps = prints, reads, stamps
-        # Saved together: an entry's hash is reused only with what it was made of.
         read = set().union(*(r for _, r in reads.values()), (("brief", k) for k in briefs))
-        memo.view_digests = inputs.view_digests(read)
-        memo.briefs, memo.outlines, memo.data_digests = briefs, outlines, inputs.data_digests
-        memo.page_settings, memo.structure = settings, structure
+        view_digests = inputs.view_digests(read)
+        # Saved together, in one statement: a hash is reused only with what it was made of.
+        (
+            memo.page_prints, memo.page_reads, memo.stamps, memo.view_digests, memo.briefs,
+            memo.outlines, memo.data_digests, memo.page_settings, memo.structure,
+        ) = (
+            prints, reads, stamps, view_digests, briefs,
+            outlines, inputs.data_digests, settings, structure,
+        )  # fmt: skip
         memo.output_stats = output.stats(memo.output_stats or {})
         counts = Counter(item.kind for item in site.catalog.items.values())
         held = Counter(site.held.values())
