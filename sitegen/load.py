@@ -298,11 +298,10 @@ def read_assets(assets_dir: Path) -> dict[str, bytes]:
     return {p.relative_to(assets_dir).as_posix(): p.read_bytes() for p in files}
 
 
-def last_changes(content_dir: Path, mtimes: Mapping[str, int]) -> dict[str, datetime.date]:
-    """The day each content file last changed: its last commit when the folder is in git
-    (a checkout's file times are only when it was checked out), else its modification
-    time, given in nanoseconds as `read_content` found it."""
-    changed: dict[str, datetime.date] = {}
+def commit_days(content_dir: Path) -> dict[str, datetime.date]:
+    """The day of each content file's last commit, when the folder is in git (a checkout's
+    file times are only when it was checked out). It reads the whole history, a second or
+    more for a catalogue, so callers keep it by `git_head`."""
     try:
         log = subprocess.run(
             ["git", "log", "--format=%x00%cs", "--name-only", "--relative", "--", "."],
@@ -314,16 +313,26 @@ def last_changes(content_dir: Path, mtimes: Mapping[str, int]) -> dict[str, date
         ).stdout
     except (OSError, subprocess.SubprocessError):
         log = ""
+    days: dict[str, datetime.date] = {}
     day = None
     for line in log.splitlines():
         if line.startswith("\0"):
             day = datetime.date.fromisoformat(line[1:])
-        elif line and day and line not in changed:
-            changed[line] = day
-    for path, mtime in mtimes.items():
-        if path not in changed:
-            changed[path] = datetime.datetime.fromtimestamp(mtime / 1e9, datetime.UTC).date()
-    return changed
+        elif line and day and line not in days:
+            days[line] = day
+    return days
+
+
+def last_changes(
+    committed: Mapping[str, datetime.date], mtimes: Mapping[str, int]
+) -> dict[str, datetime.date]:
+    """The day each content file last changed: its last commit (`commit_days`), else its
+    modification time, given in nanoseconds as `read_content` found it."""
+    return {
+        path: committed.get(path)
+        or datetime.datetime.fromtimestamp(mtime / 1e9, datetime.UTC).date()
+        for path, mtime in mtimes.items()
+    }
 
 
 def tree_signature(folders: Iterable[Path], files: Iterable[Path]) -> bytes:

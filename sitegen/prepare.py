@@ -110,6 +110,7 @@ class Memo:
     pdf_texts: dict[tuple, str] = field(default_factory=dict)  # by file version
     data: dict = field(default_factory=dict)  # each item's part of feeds and exports
     data_digests: dict[str, bytes] = field(default_factory=dict)  # what each part is made of
+    commit_days: tuple[str, dict] | None = None  # (commit, day of each file's last commit)
     search: tuple[bytes, frozenset[str], int] | None = None  # (inputs, files, records)
     output_stats: dict[str, tuple[int, int]] | None = None  # every file the last build
     # left in the output, with its size and modification time; None: the output is unknown
@@ -199,13 +200,12 @@ def _index(items: list[Item], inputs: tuple, memo: Memo, timings: dict[str, floa
     for its body, which neither reads, and the other inputs are equal."""
     by_key = {item.key: item for item in items}
     last = memo.indexed
+    unpublished, site_config, assets, held, invalid, searchable = inputs
     with timed(timings, "catalog"):
         if last and last.inputs == inputs and _same_but_bodies(last.items, by_key):
             kept = replace(last.catalog, items={key: by_key[key] for key in last.catalog.items})
             memo.indexed = replace(last, items=by_key, catalog=kept)
             return memo.indexed
-    unpublished, site_config, assets, held, invalid, searchable = inputs
-    with timed(timings, "catalog"):
         site_catalog, errors = catalog.build_catalog(items, unpublished, site_config, memo.similar)
     with timed(timings, "plan"):
         site_plan, plan_errors = plan.plan_site(

@@ -4,9 +4,12 @@ only the work the edit calls for."""
 from __future__ import annotations
 
 import datetime
+import os
 import random
 import shutil
+import subprocess
 import threading
+import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
 
@@ -180,6 +183,44 @@ def test_a_new_first_paragraph_is_the_new_summary_on_every_list_feed_and_export(
         for shown in ("documents/index.html", "feed.xml", "catalogue.json", "catalogue.csv"):
             assert opening in (project.out_dir / shown).read_text(encoding="utf-8"), shown
         assert tree(project.out_dir) == clean_build(project, tmp_path)
+
+
+def test_an_item_is_dated_by_its_last_commit_and_a_new_commit_moves_the_date(tmp_path):
+    """In git, the sitemap dates an item by its file's last commit (a checkout's file times
+    say only when it was checked out). The history is kept by commit: a rebuild after a
+    new commit must read it again."""
+    project = make_project(tmp_path)
+
+    def commit(day: str) -> None:
+        stamp = f"{day}T12:00:00+00:00"
+        env = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+        for command in (["add", "-A"], ["commit", "-q", "-m", day]):
+            subprocess.run(
+                ["git", "-c", "user.name=Editor", "-c", "user.email=e@example.org", *command],
+                cwd=project.root,
+                env=env,
+                check=True,
+            )
+
+    def dated() -> str:
+        sitemap = ET.parse(project.out_dir / "sitemap.xml").getroot()
+        space = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+        for entry in sitemap.findall("s:url", space):
+            if entry.findtext("s:loc", namespaces=space).endswith("/documents/3/"):
+                return entry.findtext("s:lastmod", namespaces=space)
+        raise AssertionError("documents/3/ is not in the sitemap")
+
+    subprocess.run(["git", "init", "-q"], cwd=project.root, check=True)
+    commit("2020-01-02")
+    builder = Builder(project, today=TODAY)
+    builder.build()
+    assert dated() == "2020-01-02"
+    path = project.content_dir / "documents/3.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("More text.", "Other text."))
+    commit("2021-03-04")
+    builder.build()
+    assert dated() == "2021-03-04"
+    assert tree(project.out_dir) == clean_build(project, tmp_path)
 
 
 def test_a_preview_rebuilding_on_its_watcher_thread_keeps_using_its_cache(tmp_path):
