@@ -5,6 +5,7 @@ package's version and source, Python's and the libraries' whose output is kept) 
 hash of the pickle, so a file from another release, a half-written file or a damaged
 one is recognised and ignored before anything is unpickled. Files are replaced whole,
 never written in place. The folder is safe to delete: a build without it is a clean one.
+A large record that changes a little at a time is kept as a `Journal`.
 
 Unpickling runs code named in the file, so the cache is as trusted as the project's own
 `build.py` beside it; a build never reads a cache from anywhere else.
@@ -20,6 +21,8 @@ import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import jinja2
@@ -94,19 +97,114 @@ class _Hashing:
 
 def write(path: Path, value: object) -> None:
     """Store `value` at `path`, replacing any earlier file whole."""
+    _store(path, lambda file: pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _store(path: Path, dump: Callable[[_Hashing], object]) -> None:
+    """Write a cache file whose pickle `dump` writes, and put it in place at once."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(MAGIC + version() + bytes(_DIGEST))  # the hash goes here once known
             hashing = _Hashing(file)
-            pickle.dump(value, hashing, protocol=pickle.HIGHEST_PROTOCOL)
+            dump(hashing)
             file.seek(len(MAGIC) + _DIGEST)
             file.write(hashing.hasher.digest())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+@dataclass(frozen=True)
+class _Changes:
+    """What a record holds beyond its base file: entries of its dict fields that are new
+    or changed and the keys removed from them, and its other fields that changed."""
+
+    base: bytes  # the token of the base file they apply to
+    entries: dict[str, dict]
+    removed: dict[str, tuple]
+    fields: dict[str, object]
+
+
+class Journal:
+    """A dataclass record kept as a base file and a file of what changed since, so that
+    a build that changed a few entries of a memo of tens of megabytes writes those alone.
+    The changes are folded into a new base once they are a sixteenth of its size.
+
+    Dict fields are compared entry by entry, other fields whole, against the base as it
+    was read or written: a value in the record must be replaced, never changed in place.
+    """
+
+    FOLD = 16
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.changes_path = path.with_name(path.name + "-changes")
+        self._base: tuple[bytes, dict[str, object], int] | None = None  # token, fields, size
+
+    def read(self) -> object | None:
+        """The record, None when there is none; raises Damaged as `read` does."""
+        self._base = None
+        stored = read(self.path)
+        if not (isinstance(stored, tuple) and len(stored) == 2):
+            return None
+        token, record = stored
+        base = _fields(record)
+        try:
+            changes = read(self.changes_path)
+        except Damaged as problem:
+            raise Damaged(f"{problem} (its file of changes)") from None
+        if isinstance(changes, _Changes) and changes.base == token:
+            merged = {}
+            for name, entries in changes.entries.items():
+                merged[name] = value = dict(base[name])  # type: ignore[call-overload]
+                for key in changes.removed.get(name, ()):
+                    value.pop(key, None)
+                value.update(entries)
+            record = replace(record, **merged, **changes.fields)
+        self._base = (token, base, self.path.stat().st_size)
+        return record
+
+    def write(self, record: object) -> None:
+        """Store `record`: as changes to the base when they are small, else as a new base."""
+        now = _fields(record)
+        if self._base is not None:
+            token, base, size = self._base
+            data = pickle.dumps(_changed(token, base, now), protocol=pickle.HIGHEST_PROTOCOL)
+            if len(data) * self.FOLD <= size:
+                _store(self.changes_path, lambda file: file.write(data))
+                return
+        token = os.urandom(16)
+        write(self.path, (token, record))
+        self.changes_path.unlink(missing_ok=True)  # of another base: ignored if left
+        self._base = (token, now, self.path.stat().st_size)
+
+
+def _fields(record: object) -> dict[str, object]:
+    """A record's fields, each dict copied: the record's own may change after this."""
+    values = {f.name: getattr(record, f.name) for f in fields(record)}  # type: ignore[arg-type]
+    return {name: dict(v) if type(v) is dict else v for name, v in values.items()}
+
+
+_MISSING = object()
+
+
+def _changed(token: bytes, base: dict[str, object], now: dict[str, object]) -> _Changes:
+    entries, removed, whole = {}, {}, {}
+    for name, value in now.items():
+        old = base[name]
+        if type(value) is dict and type(old) is dict:
+            new = {
+                k: v for k, v in value.items() if (o := old.get(k, _MISSING)) is not v and o != v
+            }
+            gone = tuple(old.keys() - value.keys())
+            if new or gone:
+                entries[name], removed[name] = new, gone
+        elif value is not old and value != old:
+            whole[name] = value
+    return _Changes(token, entries, removed, whole)
 
 
 class CompiledLayouts(jinja2.BytecodeCache):

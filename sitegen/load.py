@@ -183,8 +183,8 @@ def parse_source(relative: str, shown: str, kind: str, raw: bytes) -> Source | l
 def without_bodies(memo: ParseMemo) -> ParseMemo:
     """`memo` for the build cache: the sources without their bodies (see `with_body`)."""
     return {
-        path: (digest, replace(result, body=None) if _has_body(result) else result)
-        for path, (digest, result) in memo.items()
+        path: (entry[0], replace(entry[1], body=None)) if _has_body(entry[1]) else entry
+        for path, entry in memo.items()
     }
 
 

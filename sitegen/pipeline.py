@@ -85,6 +85,7 @@ class Builder:
         name = repr((project.content_dir.resolve(), *options))
         self._cache_file = hashlib.blake2b(name.encode(), digest_size=8).hexdigest()
         if project.cache_dir is not None:
+            self._memo_file = cache.Journal(self._cache_path("memo"))
             self.bodies = DiskBodies(self._cache_path("bodies"))
             self.layouts = cache.CompiledLayouts(self._cache_path("layouts"))
 
@@ -317,7 +318,11 @@ class Builder:
         """Take up what the last process left: the memo, unless its output was touched or
         its rendered bodies are not all there."""
         self._loaded = True
-        memo = self._read("memo")
+        try:
+            memo = self._memo_file.read()
+        except cache.Damaged as problem:
+            self._warn_ignored("memo", problem)
+            return
         if not isinstance(memo, Memo):
             return
         try:
@@ -392,7 +397,7 @@ class Builder:
                 disk.clear()
                 disk.add(self.bodies.rows())
                 self.bodies = disk
-            cache.write(self._cache_path("memo"), memo)
+            self._memo_file.write(memo)
             if self._record:
                 cache.write(self._cache_path("record"), self._record)
             else:  # no record describes what the memo now holds

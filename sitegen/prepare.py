@@ -87,7 +87,9 @@ class Indexed:
 @dataclass
 class Memo:
     """What a build keeps for the next one in the same process, so that unchanged inputs
-    are not parsed, validated or rendered again. Every entry is keyed on what produced it."""
+    are not parsed, validated or rendered again. Every entry is keyed on what produced it,
+    and replaced, never changed in place: the build cache writes the entries that changed
+    (see `cache.Journal`)."""
 
     parsed: load.ParseMemo = field(default_factory=dict)
     content_stats: load.StatMemo = field(default_factory=dict)
@@ -203,9 +205,9 @@ def _index(items: list[Item], inputs: tuple, memo: Memo, timings: dict[str, floa
     unpublished, site_config, assets, held, invalid, searchable = inputs
     with timed(timings, "catalog"):
         if last and last.inputs == inputs and _same_but_bodies(last.items, by_key):
+            # The memo keeps `last`, unchanged, for the build cache to see that it is.
             kept = replace(last.catalog, items={key: by_key[key] for key in last.catalog.items})
-            memo.indexed = replace(last, items=by_key, catalog=kept)
-            return memo.indexed
+            return replace(last, items=by_key, catalog=kept)
         site_catalog, errors = catalog.build_catalog(items, unpublished, site_config, memo.similar)
     with timed(timings, "plan"):
         site_plan, plan_errors = plan.plan_site(

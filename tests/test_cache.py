@@ -11,9 +11,12 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
+
+from sitegen import cache
 
 from .conftest import REPO, copy_project, document
 
@@ -247,6 +250,73 @@ def test_the_file_of_rendered_bodies_does_not_grow_with_every_edit(tmp_path):
     with contextlib.closing(sqlite3.connect(bodies)) as db:
         (rows,) = db.execute("SELECT count(*) FROM bodies").fetchone()
     assert rows <= len(list((root / "content").rglob("*.md"))) * 5 // 4
+
+
+def test_an_edit_writes_what_changed_beside_the_memo_and_a_new_catalog_a_new_memo(tmp_path):
+    """The memo of a large catalogue takes about a second to write: an edited body adds
+    a small file of changes beside it, read with it by the next process; an edit that
+    changes the catalog (a title) writes a new memo."""
+    root = built_small_catalogue(tmp_path)
+    (memo,) = (root / ".cache/sitegen").glob("*.memo")
+    changes = memo.with_name(memo.name + "-changes")
+    written = memo.read_bytes()
+    documents = sorted((root / "content/documents").glob("*.md"))
+
+    def edited(step: int, path: Path, change) -> None:
+        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+        touch_later(path, step)
+        assert build(root)["pages_rendered"] > 0
+        build(root, "--no-cache", out=f"_clean{step}")
+        assert tree(root / "_site") == tree(root / f"_clean{step}"), step
+
+    edited(1, documents[0], lambda text: text + "\nEdit 1.\n")
+    assert memo.read_bytes() == written
+    assert 0 < changes.stat().st_size * cache.Journal.FOLD <= len(written)
+    edited(2, documents[1], lambda text: text.replace("title: ", "title: Re ", 1))
+    assert memo.read_bytes() != written and not changes.exists()
+    edited(3, documents[2], lambda text: text + "\nEdit 3.\n")
+    assert changes.exists()
+    changes.write_bytes(changes.read_bytes()[:-10] + bytes(10))
+    (root / "site.yaml").touch()  # not a no-op: the memo and its changes are read
+    summary = build(root)
+    assert ".memo: it is incomplete or altered (its file of changes)" in summary["stderr"]
+    assert tree(root / "_site") == tree(root / "_clean3")
+    assert "warning" not in build(root)["stderr"]
+
+
+def test_the_memo_is_read_back_as_it_was_last_written_changes_and_all(tmp_path):
+    journal = cache.Journal(tmp_path / "x.memo")
+    record = Record({"a": 1, "b": 2, "c": 3}, "base " * 1000)
+    journal.write(record)
+    record.entries["d"] = 4  # changed in place: what was written is compared with a copy
+    record.entries["b"] = 20
+    del record.entries["a"]
+    journal.write(record)
+    assert journal.changes_path.exists()
+    assert cache.Journal(journal.path).read() == Record({"b": 20, "c": 3, "d": 4}, "base " * 1000)
+    journal.write(replace(record, name="renamed"))  # a field that is not a dict, whole
+    assert journal.changes_path.exists()
+    assert cache.Journal(journal.path).read() == Record({"b": 20, "c": 3, "d": 4}, "renamed")
+
+
+def test_changes_saved_against_another_memo_are_never_applied(tmp_path):
+    """A file of changes left from before the memo was rewritten (a build stopped between
+    the two writes) describes another base: it is ignored."""
+    journal = cache.Journal(tmp_path / "x.memo")
+    journal.write(Record({"a": 1, "b": 2}, "first" * 1000))
+    journal.write(Record({"a": 1, "b": 3}, "first" * 1000))
+    assert cache.Journal(journal.path).read() == Record({"a": 1, "b": 3}, "first" * 1000)
+    stale = journal.changes_path.read_bytes()
+    journal.write(Record({f"k{i}": i for i in range(500)}, "second"))  # too many: a new base
+    assert not journal.changes_path.exists()
+    journal.changes_path.write_bytes(stale)
+    assert cache.Journal(journal.path).read() == Record({f"k{i}": i for i in range(500)}, "second")
+
+
+@dataclass
+class Record:
+    entries: dict
+    name: str
 
 
 def test_a_cached_file_is_named_as_seen_from_where_the_build_now_runs(site, monkeypatch):
