@@ -151,19 +151,18 @@ class Journal:
         if not (isinstance(stored, tuple) and len(stored) == 2):
             return None
         token, record = stored
-        base = _fields(record)
+        base = _copied(_fields(record))  # the record's own dicts take the changes
         try:
             changes = read(self.changes_path)
         except Damaged as problem:
             raise Damaged(f"{problem} (its file of changes)") from None
         if isinstance(changes, _Changes) and changes.base == token:
-            merged = {}
+            record = replace(record, **changes.fields)
             for name, entries in changes.entries.items():
-                merged[name] = value = dict(base[name])  # type: ignore[call-overload]
-                for key in changes.removed.get(name, ()):
+                value = getattr(record, name)
+                for key in changes.removed[name]:
                     value.pop(key, None)
                 value.update(entries)
-            record = replace(record, **merged, **changes.fields)
         self._base = (token, base, self.path.stat().st_size)
         return record
 
@@ -179,12 +178,15 @@ class Journal:
         token = os.urandom(16)
         write(self.path, (token, record))
         self.changes_path.unlink(missing_ok=True)  # of another base: ignored if left
-        self._base = (token, now, self.path.stat().st_size)
+        self._base = (token, _copied(now), self.path.stat().st_size)
 
 
 def _fields(record: object) -> dict[str, object]:
-    """A record's fields, each dict copied: the record's own may change after this."""
-    values = {f.name: getattr(record, f.name) for f in fields(record)}  # type: ignore[arg-type]
+    return {f.name: getattr(record, f.name) for f in fields(record)}  # type: ignore[arg-type]
+
+
+def _copied(values: dict[str, object]) -> dict[str, object]:
+    """`values` with each dict copied: the record's own dicts change after this."""
     return {name: dict(v) if type(v) is dict else v for name, v in values.items()}
 
 

@@ -318,11 +318,7 @@ class Builder:
         """Take up what the last process left: the memo, unless its output was touched or
         its rendered bodies are not all there."""
         self._loaded = True
-        try:
-            memo = self._memo_file.read()
-        except cache.Damaged as problem:
-            self._warn_ignored("memo", problem)
-            return
+        memo = self._read("memo", self._memo_file.read)
         if not isinstance(memo, Memo):
             return
         try:
@@ -336,9 +332,9 @@ class Builder:
         if stats is not None and not write.untouched(self.project.out_dir, stats):
             memo.output_stats = None  # rewrite it all, comparing bytes
 
-    def _read(self, suffix: str) -> object | None:
+    def _read(self, suffix: str, read: Callable[[], object | None]) -> object | None:
         try:
-            return cache.read(self._cache_path(suffix))
+            return read()
         except cache.Damaged as problem:
             self._warn_ignored(suffix, problem)
             return None
@@ -355,7 +351,7 @@ class Builder:
     def _unchanged(self, signature: bytes | None, today: datetime.date) -> BuildSummary | None:
         """The last summary, when no input changed, no scheduled item has come out since,
         and the output is as that build left it."""
-        record = self._read("record")
+        record = self._read("record", lambda: cache.read(self._cache_path("record")))
         if not (isinstance(record, BuildRecord) and signature == record.signature):
             return None
         if record.next_release and today >= record.next_release:

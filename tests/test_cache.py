@@ -284,6 +284,14 @@ def test_an_edit_writes_what_changed_beside_the_memo_and_a_new_catalog_a_new_mem
     assert "warning" not in build(root)["stderr"]
 
 
+@dataclass
+class Record:
+    """A record kept as the memo is, with a dict field and another."""
+
+    entries: dict
+    name: str
+
+
 def test_the_memo_is_read_back_as_it_was_last_written_changes_and_all(tmp_path):
     journal = cache.Journal(tmp_path / "x.memo")
     record = Record({"a": 1, "b": 2, "c": 3}, "base " * 1000)
@@ -297,6 +305,13 @@ def test_the_memo_is_read_back_as_it_was_last_written_changes_and_all(tmp_path):
     journal.write(replace(record, name="renamed"))  # a field that is not a dict, whole
     assert journal.changes_path.exists()
     assert cache.Journal(journal.path).read() == Record({"b": 20, "c": 3, "d": 4}, "renamed")
+    reader = cache.Journal(journal.path)  # as the next process: read, change, write
+    again = reader.read()
+    again.entries["e"] = 5
+    reader.write(again)
+    assert reader.changes_path.exists()
+    expected = Record({"b": 20, "c": 3, "d": 4, "e": 5}, "renamed")
+    assert cache.Journal(journal.path).read() == expected
 
 
 def test_changes_saved_against_another_memo_are_never_applied(tmp_path):
@@ -311,12 +326,6 @@ def test_changes_saved_against_another_memo_are_never_applied(tmp_path):
     assert not journal.changes_path.exists()
     journal.changes_path.write_bytes(stale)
     assert cache.Journal(journal.path).read() == Record({f"k{i}": i for i in range(500)}, "second")
-
-
-@dataclass
-class Record:
-    entries: dict
-    name: str
 
 
 def test_a_cached_file_is_named_as_seen_from_where_the_build_now_runs(site, monkeypatch):
