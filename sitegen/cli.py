@@ -17,7 +17,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import pipeline, scaffold
+from . import output, pipeline, scaffold
 from .config import FULL_URL, PATH_ONLY, url_path
 from .errors import BuildFailed, display_path, format_errors
 
@@ -140,6 +140,9 @@ def main(argv: Sequence[str] | None = None, root: Path | None = None) -> int:
             )
             print(f"\n{len(failure.errors)} error(s) in {files} file(s){kept}.", file=sys.stderr)
         return EXIT_CONTENT_ERRORS
+    except output.UnsafeOutput as refusal:
+        print(f"error: {refusal}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("\nInterrupted; the output folder was left as it was.", file=sys.stderr)
         return 130
@@ -205,6 +208,8 @@ def _serve(project: pipeline.Project, args: argparse.Namespace) -> int:
     from . import serve  # the server and the file watcher: not needed to build
 
     temporary = args.out is None
+    if not temporary:
+        output.check(args.out, project.root, project.inputs)  # before the server starts
     out_dir = Path(tempfile.mkdtemp(prefix="sitegen-preview-")) if temporary else args.out
     preview = pipeline.Project(
         root=project.root,

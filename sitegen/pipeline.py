@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import cache, datafiles, indexing, load, parallel, render, write
+from . import cache, datafiles, indexing, load, output, parallel, render, write
 from .bodies import DiskBodies, MemoryBodies, Store
 from .errors import BuildFailed, display_path
 from .model import KINDS, PlannedPage
@@ -96,19 +96,21 @@ class Builder:
         # What the record is for: the next process's no-op check (a preview saves on exit).
         wanted = self.project.cache_dir and (self.autosave or not self._loaded)
         signature = self._signature() if wanted else None
-        if not self._loaded:
-            unchanged = self._unchanged(signature, today)
-            if unchanged:  # the memo, the larger file, is not even read
-                return replace(unchanged, seconds=time.perf_counter() - started)
-            with out_of_collection():
-                self._load()
-        try:
-            summary = self._build(signature, today, progress)
-        except cache.Damaged as problem:  # a body lost or altered: start again without
-            self._ignore_cache(problem)
-            summary = self._build(signature, today, progress)
-        finally:
-            gc.unfreeze()  # see `out_of_collection`
+        project = self.project
+        with output.claim(project.out_dir, project.root, project.inputs) as folder:
+            if not self._loaded:
+                unchanged = self._unchanged(signature, today)
+                if unchanged:  # the memo, the larger file, is not even read
+                    return replace(unchanged, seconds=time.perf_counter() - started)
+                with out_of_collection():
+                    self._load()
+            try:
+                summary = self._build(signature, today, progress, folder)
+            except cache.Damaged as problem:  # a body lost or altered: start again without
+                self._ignore_cache(problem)
+                summary = self._build(signature, today, progress, folder)
+            finally:
+                gc.unfreeze()  # see `out_of_collection`
         return replace(summary, seconds=time.perf_counter() - started)
 
     def _build(
@@ -116,6 +118,7 @@ class Builder:
         signature: bytes | None,
         today: datetime.date,
         progress: Callable[[int, int], None] | None,
+        folder: output.OutputFolder,
     ) -> BuildSummary:
         timings: dict[str, float] = {}
         project, memo = self.project, self.memo
@@ -135,11 +138,12 @@ class Builder:
             env = render.make_environment(project.layouts_dir, site.config, site.plan, self.layouts)
             memo.environment = (env_inputs, env)  # compiled layouts are kept with it
         env = memo.environment[1]
-        known = memo.output_stats is not None and project.out_dir.is_dir()
-        output = (
-            write.PatchOutput(project.out_dir, memo.output_stats)
-            if known
-            else write.StagedOutput(project.out_dir)
+        # What the output holds is known when this builder's last build left it so.
+        known = memo.output_stats is not None and memo.output_identity == output.identity(
+            folder.path
+        )
+        writer = (
+            write.PatchOutput(folder, memo.output_stats) if known else write.StagedOutput(folder)
         )
         prints: dict[str, bytes] = {}
         stamps: dict[str, object] = {}  # every other file: what it was made from
@@ -149,9 +153,9 @@ class Builder:
             same inputs: then it is kept, without reading it back to compare."""
             stamps[path] = stamp
             if known and memo.stamps.get(path) == stamp:
-                output.keep(path)
+                writer.keep(path)
             else:
-                output.write_bytes(path, make())
+                writer.write_bytes(path, make())
 
         fresh_html: dict[str, str] = {}  # item pages rendered this time, for the search index
         rendered = 0
@@ -231,7 +235,7 @@ class Builder:
                         prints[path] = fingerprint
                         if last:
                             reads[path] = last
-                        output.keep(path)
+                        writer.keep(path)
                 done = total - len(todo)
                 jobs = parallel.usable_jobs(project.jobs, len(todo))
                 waiting = (page for page, _ in todo)  # in the order the answers come in
@@ -241,14 +245,14 @@ class Builder:
                         prints[path] = fingerprint
                         if last:
                             (reads if page.view == "item" else outlines)[path] = last
-                        output.write_bytes(path, html)
+                        writer.write_bytes(path, html)
                         if page.view == "item" and views.search:
                             fresh_html[path] = html.decode()
                         rendered += 1
                     done += len(answers)
                     if progress:
                         progress(done, total)
-            pages_written, pages_unchanged = output.written, output.unchanged
+            pages_written, pages_unchanged = writer.written, writer.unchanged
             with timed(timings, "copy"):
                 for source, path in site.plan.copies:
                     source_file = project.content_dir / source
@@ -267,11 +271,13 @@ class Builder:
             if views.search:
                 with timed(timings, "search"):
                     search_records = indexing.write_index(
-                        site, views, project, memo, prints, fresh_html, output, self.index_once
+                        site, views, project, memo, prints, fresh_html, writer, self.index_once
                     )
-            output.commit()
+            writer.commit()
         except BaseException:
-            output.discard()
+            writer.discard()
+            if folder.swapped:  # the output is no longer what the memo says
+                memo.output_stats = None
             raise
         read = set().union(*(r for _, r in reads.values()), (("brief", k) for k in briefs))
         view_digests = inputs.view_digests(read)
@@ -283,7 +289,8 @@ class Builder:
             prints, reads, stamps, view_digests, briefs,
             outlines, inputs.data_digests, settings, structure,
         )  # fmt: skip
-        memo.output_stats = output.stats(memo.output_stats or {})
+        memo.output_stats = writer.stats(memo.output_stats or {})
+        memo.output_identity = output.identity(folder.path)
         counts = Counter(item.kind for item in site.catalog.items.values())
         held = Counter(site.held.values())
         summary = BuildSummary(
@@ -291,7 +298,7 @@ class Builder:
             pages_rendered=rendered,
             pages_written=pages_written,
             pages_unchanged=pages_unchanged,
-            files_copied=output.written - pages_written,
+            files_copied=writer.written - pages_written,
             drafts_skipped=held["draft"],
             scheduled_skipped=held["scheduled"],
             seconds=0.0,  # set by `build`
@@ -329,7 +336,10 @@ class Builder:
             return
         self.memo = memo
         stats = memo.output_stats
-        if stats is not None and not write.untouched(self.project.out_dir, stats):
+        out_dir = self.project.out_dir
+        if stats is not None and not (
+            memo.output_identity == output.identity(out_dir) and write.untouched(out_dir, stats)
+        ):
             memo.output_stats = None  # rewrite it all, comparing bytes
 
     def _read(self, suffix: str, read: Callable[[], object | None]) -> object | None:

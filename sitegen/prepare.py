@@ -51,6 +51,18 @@ class Project:
     def config_path(self) -> Path:
         return self.root / "site.yaml"
 
+    @property
+    def inputs(self) -> dict[str, Path]:
+        """What a build reads besides the project folder, by name: never its output."""
+        cache = {"the build cache": self.cache_dir} if self.cache_dir else {}
+        return {
+            "the content folder": self.content_dir,
+            "the layouts folder": self.layouts_dir,
+            "the assets folder": self.assets_dir,
+            "the settings file": self.config_path,
+            **cache,
+        }
+
 
 @dataclass(frozen=True)
 class Site:
@@ -116,6 +128,7 @@ class Memo:
     search: tuple[bytes, frozenset[str], int] | None = None  # (inputs, files, records)
     output_stats: dict[str, tuple[int, int]] | None = None  # every file the last build
     # left in the output, with its size and modification time; None: the output is unknown
+    output_identity: tuple[int, int] | None = None  # the folder it left them in
     environment: tuple[object, jinja2.Environment] | None = None  # (what made it, it)
 
 

@@ -1,20 +1,22 @@
 """The only code that writes the output folder, and it writes all or nothing.
 
-A first build goes into a sibling staging folder; only when every file is written is the
-old output swapped out and the new one swapped in (`StagedOutput`). A rebuild that knows
-what the folder holds stages only the files that changed and then moves them into place
-one by one (`PatchOutput`), so a server reading the folder never sees a half-written file.
-Either way a failed build leaves the last good site as it was, and a file whose bytes did
-not change is not rewritten: it keeps its modification time, and syncing deploys skip it.
+Every file goes into a tree in the output's workspace (`output.OutputFolder`), which
+replaces the output in one step once every file is there. A first build writes a whole
+new tree (`StagedOutput`); a rebuild that knows what the output holds patches the spare,
+a copy of it made of hard links, with the files that changed (`PatchOutput`). Either
+way a failed or killed build leaves the last good site as it was, and a file whose bytes
+did not change is not rewritten: it keeps its modification time, and syncing deploys
+skip it.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Collection, Mapping
 from pathlib import Path
+
+from .output import MARKER, OutputFolder, remove_file
 
 
 class UnsafePath(ValueError):
@@ -37,37 +39,46 @@ def _same_bytes(path: Path, content: bytes) -> bool:
         return False
 
 
-class _Output:
-    """What both writers share: a staging folder beside the output and two counters."""
+def _place(root: Path, relative: str, patching: bool = False) -> Path:
+    """Where `relative` goes under `root`, with its folders made. In a tree being patched
+    the file there may be a hard link of the live one: it is removed, never written to."""
+    target = root.joinpath(*_parts(relative))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if patching:
+        target.unlink(missing_ok=True)
+    return target
 
-    def __init__(self, out_dir: Path):
-        self.out_dir = out_dir.resolve()
-        self.out_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.stage = Path(
-            tempfile.mkdtemp(prefix=f".{self.out_dir.name}.building-", dir=self.out_dir.parent)
-        )
+
+class _Output:
+    """What both writers share: the output folder, the tree written and two counters."""
+
+    def __init__(self, folder: OutputFolder):
+        self.folder = folder
+        self.out_dir = folder.path
         self.written = 0  # files whose bytes are new
         self.unchanged = 0  # files left as they were
         self.paths: set[str] = set()  # every file of the new site, written or kept
-
-    def _staged(self, relative: str) -> Path:
-        target = self.stage.joinpath(*_parts(relative))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return target
+        self._tree: Path | None = None
 
     def write_bytes(self, relative: str, content: bytes) -> None:
         raise NotImplementedError
 
     def discard(self) -> None:
-        shutil.rmtree(self.stage, ignore_errors=True)
+        if self._tree is not None:
+            self.folder.discard(self._tree)
 
 
 class StagedOutput(_Output):
-    """Write a whole site into a staging folder; `commit()` swaps it in."""
+    """Write a whole site into a new tree; `commit()` swaps it in."""
+
+    def __init__(self, folder: OutputFolder):
+        super().__init__(folder)
+        self._tree = folder.new_tree()
+        self._new: set[str] = set()
 
     def write_bytes(self, relative: str, content: bytes) -> None:
         self.paths.add(relative)
-        target = self._staged(relative)
+        target = _place(self._tree, relative)
         previous = self.out_dir.joinpath(*_parts(relative))
         if _same_bytes(previous, content):
             try:
@@ -77,6 +88,7 @@ class StagedOutput(_Output):
             self.unchanged += 1
         else:
             target.write_bytes(content)
+            self._new.add(relative)
             self.written += 1
 
     def stats(self, known: Mapping[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
@@ -84,38 +96,35 @@ class StagedOutput(_Output):
         return file_stats(self.out_dir, self.paths)
 
     def commit(self) -> None:
-        """Swap the staged site in. The old one is renamed aside first, then removed."""
-        os.chmod(self.stage, 0o755)
-        old = None
-        if self.out_dir.exists():
-            old = Path(
-                tempfile.mkdtemp(prefix=f".{self.out_dir.name}.old-", dir=self.out_dir.parent)
-            )
-            os.rename(self.out_dir, old / "site")
-        os.rename(self.stage, self.out_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        self.folder.swap_in(self._tree, self._new)
+        self._tree = None
 
 
 class PatchOutput(_Output):
-    """Update a folder whose files are known: `previous` lists what the last build wrote.
+    """Update a site whose files are known: `previous` lists what the last build wrote.
 
-    Files are staged first; `commit()` moves each into place and removes the files of the
-    previous build that this one did not write or keep.
+    Changed files go into the spare, made equal to the output when the first is written;
+    `commit()` removes there the files this build did not write or keep, and swaps it in.
+    A build that changed nothing swaps nothing.
     """
 
-    def __init__(self, out_dir: Path, previous: Collection[str]):
-        super().__init__(out_dir)
-        self.previous = set(previous)
-        self._moved: list[str] = []  # files written, as opposed to kept
+    def __init__(self, folder: OutputFolder, previous: Collection[str]):
+        super().__init__(folder)
+        self.previous = previous
+        self._moved: set[str] = set()  # files written, as opposed to kept
+
+    def _spare(self) -> Path:
+        if self._tree is None:
+            self._tree = self.folder.spare_like_output(self.previous)
+        return self._tree
 
     def write_bytes(self, relative: str, content: bytes) -> None:
         self.paths.add(relative)
         if _same_bytes(self.out_dir.joinpath(*_parts(relative)), content):
             self.unchanged += 1
             return
-        self._staged(relative).write_bytes(content)
-        self._moved.append(relative)
+        _place(self._spare(), relative, patching=True).write_bytes(content)
+        self._moved.add(relative)
         self.written += 1
 
     def keep(self, relative: str) -> None:
@@ -128,28 +137,18 @@ class PatchOutput(_Output):
     def stats(self, known: Mapping[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
         """Size and modification time of every file of the site, once committed: `known`
         for the files kept, read again for the files written."""
-        fresh = set(self._moved) | (self.paths - known.keys())
+        fresh = self._moved | (self.paths - known.keys())
         return {path: known[path] for path in self.paths - fresh} | file_stats(self.out_dir, fresh)
 
     def commit(self) -> None:
-        for relative in self._moved:
-            target = self.out_dir.joinpath(*_parts(relative))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.stage.joinpath(*_parts(relative)), target)
-        for relative in sorted(self.previous - self.paths):
-            target = self.out_dir.joinpath(*_parts(relative))
-            target.unlink(missing_ok=True)
-            _remove_empty_parents(target.parent, self.out_dir)
-        self.discard()
-
-
-def _remove_empty_parents(folder: Path, root: Path) -> None:
-    while folder != root and root in folder.parents:
-        try:
-            folder.rmdir()
-        except OSError:
-            return  # not empty
-        folder = folder.parent
+        removed = set(self.previous) - self.paths
+        if not self._moved and not removed:
+            return
+        spare = self._spare()
+        for relative in sorted(removed):
+            remove_file(spare, "/".join(_parts(relative)))
+        self.folder.swap_in(spare, self._moved | removed)
+        self._tree = None
 
 
 def file_stats(out_dir: Path, paths: Collection[str]) -> dict[str, tuple[int, int]]:
@@ -165,13 +164,27 @@ def file_stats(out_dir: Path, paths: Collection[str]) -> dict[str, tuple[int, in
 
 
 def untouched(out_dir: Path, stats: Mapping[str, tuple[int, int]]) -> bool:
-    """Whether every file listed is still there with the same size and modification time."""
-    root = str(out_dir)
-    for relative, known in stats.items():
+    """Whether the folder holds exactly the files listed (and the marker), each with the
+    same size and modification time: a file added by hand is noticed too, so the next
+    build replaces the folder whole instead of patching around it."""
+    found = 0
+    folders = [(str(out_dir), "")]
+    while folders:
+        folder, prefix = folders.pop()
         try:
-            stat = os.stat(os.path.join(root, relative))
+            entries = list(os.scandir(folder))
         except OSError:
             return False
-        if (stat.st_size, stat.st_mtime_ns) != known:
-            return False
-    return True
+        for entry in entries:
+            relative = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((entry.path, relative + "/"))
+                continue
+            if relative == MARKER:
+                continue
+            known = stats.get(relative)
+            stat = entry.stat(follow_symlinks=False)
+            if known is None or (stat.st_size, stat.st_mtime_ns) != known:
+                return False
+            found += 1
+    return found == len(stats)

@@ -68,7 +68,8 @@ def test_failed_build_leaves_the_previous_site_in_place(site):
     assert run.code == 1
     assert "out/ was left as it was" in run.err
     assert tree_digest(site.out) == before
-    assert sorted(p.name for p in site.out.parent.iterdir() if p.name.startswith(".out")) == []
+    workspace = site.out.parent / ".out.sitegen"
+    assert not [p for p in workspace.iterdir() if p.name.startswith("stage-")]
 
 
 def test_removed_content_disappears_from_the_site(site):

@@ -19,9 +19,10 @@ from .conftest import REPO
 README = (REPO / "README.md").read_text(encoding="utf-8")
 STAGES = {
     "load", "validate", "markup", "catalog", "plan", "render", "views", "pages", "images",
-    "search", "exports", "write",
+    "search", "exports", "write", "output",
 }  # fmt: skip
-BUILDS_ON = {"pages": {"views"}}  # a page's context is made of the item views
+# A page's context is made of the item views; the writers write into the output's trees.
+BUILDS_ON = {"pages": {"views"}, "write": {"output"}}
 FORMATS = {"cite", "feeds"}  # file formats: pure writers over records, shared by stages
 BOTTOM = {"errors", "model", "schema", "text", "config"}
 

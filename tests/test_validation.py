@@ -201,7 +201,10 @@ def test_a_failed_build_writes_nothing(site):
     site.write("events/bad.md", "---\ntitle: x\n---\n")
     assert site.run("build").code == 1
     assert not site.out.exists()
-    assert not [p for p in site.out.parent.iterdir() if p.name.startswith(".out")]
+    assert sorted(p.name for p in (site.out.parent / ".out.sitegen").iterdir()) == [
+        ".sitegen-workspace",
+        "lock",
+    ]
 
 
 def test_github_format_prints_annotations(site):

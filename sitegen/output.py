@@ -1,0 +1,278 @@
+"""The output folder is the generator's own, and a new site replaces the last in one step.
+
+A build writes only into a folder that does not exist, is empty, or carries the `MARKER`
+every site made here carries; anything else is refused before anything is touched. Beside
+the output, a workspace (`._site.sitegen/` for `_site/`) holds the build lock, the tree
+being written and the previous site. A finished tree is exchanged with the output in one
+rename (`renameat2(RENAME_EXCHANGE)` on Linux), so at every moment, a kill included, the
+output is either the last complete site or the new one; the previous site stays in the
+workspace as the spare the next build patches, so an edit costs the files it changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import fcntl
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Collection, Iterator, Mapping
+from pathlib import Path
+
+from .errors import display_path
+
+MARKER = ".sitegen-output"
+MARKER_TEXT = (
+    "sitegen made this folder, and every build replaces it whole: keep nothing of your own in it.\n"
+)
+_WORKSPACE_MARKER = ".sitegen-workspace"
+_STATE = "spare.json"  # what the spare is: written after a swap, removed before a change
+
+
+class UnsafeOutput(Exception):
+    """An output folder the generator must not write: the message says why and what to do."""
+
+
+class OutputBusy(UnsafeOutput):
+    """Another build is writing the same output folder now."""
+
+
+def check(out_dir: Path, project_root: Path, inputs: Mapping[str, Path]) -> Path:
+    """The output folder, resolved, if a build may replace it; else UnsafeOutput.
+
+    It may not be the project folder or hold it, nor be, hold or lie inside any of the
+    `inputs` a build reads (by what they are: "the content folder", …); an existing
+    folder must be empty or carry the marker."""
+    out = out_dir.expanduser().resolve()
+    shown = display_path(out_dir, Path.cwd())
+    fix = "choose a new or empty folder with --out"
+    if out == Path(out.anchor):
+        raise UnsafeOutput(f"--out {shown} is the root of the file system; {fix}")
+    if out == Path.home().resolve():
+        raise UnsafeOutput(f"--out {shown} is your home folder; {fix}")
+    for name, path in {"the project folder": project_root, **inputs}.items():
+        path = path.resolve()
+        if out == path or out in path.parents:
+            what = "is" if out == path else "holds"
+            raise UnsafeOutput(f"--out {shown} {what} {name}, which builds read; {fix}")
+        if path in out.parents and path != project_root.resolve():
+            raise UnsafeOutput(f"--out {shown} lies inside {name}, which builds read; {fix}")
+    if out.is_mount():
+        raise UnsafeOutput(f"--out {shown} is a mount point, which cannot be replaced; {fix}")
+    if out.exists() and not out.is_dir():
+        raise UnsafeOutput(f"--out {shown} is a file, not a folder; {fix}")
+    if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
+        raise UnsafeOutput(
+            f"--out {shown} holds files sitegen did not make (it has no {MARKER}); {fix}, "
+            "or empty this one yourself"
+        )
+    return out
+
+
+class OutputFolder:
+    """A claimed output folder: its workspace exists and this process holds its lock."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.workspace = path.parent / f".{path.name}.sitegen"
+        self.spare = self.workspace / "spare"
+        self.swapped = False  # the output was replaced since the claim
+
+    def new_tree(self) -> Path:
+        """An empty folder in the workspace to write a whole site into."""
+        return Path(tempfile.mkdtemp(prefix="stage-", dir=self.workspace))
+
+    def spare_like_output(self, files: Collection[str]) -> Path:
+        """The spare, made equal to the output, whose files are `files`: patched where the
+        last swap says they differ, or linked anew from the output (once after a kill)."""
+        state = self._read_state()
+        (self.workspace / _STATE).unlink(missing_ok=True)  # changing it from here on
+        if state is not None:
+            for relative in state["differs"]:
+                if relative in files:
+                    _link(self.path / relative, self.spare / relative)
+                else:
+                    remove_file(self.spare, relative)
+            return self.spare
+        if self.spare.exists():
+            self._discard(self.spare)
+        self.spare.mkdir()
+        for relative in files:
+            _link(self.path / relative, self.spare / relative)
+        return self.spare
+
+    def swap_in(self, tree: Path, differs: Collection[str] | None) -> None:
+        """Make `tree` the output in one step. The site it replaces becomes the spare;
+        `differs` lists the files in which the two differ, None when not known."""
+        (tree / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        os.chmod(tree, 0o755)
+        if not self.path.exists():
+            os.rename(tree, self.path)
+            self.swapped = True
+            return
+        _exchange(tree, self.path, self.workspace / "held")
+        self.swapped = True
+        if tree != self.spare:  # a whole site was written: the old one is spare, or trash
+            if self.spare.exists():
+                self._discard(self.spare)
+            if not (tree / MARKER).is_file():
+                self._discard(tree)  # an empty folder of the user's, or nothing
+                return
+            tree.rename(self.spare)
+            if differs is None:
+                return
+            old = set(_files(self.spare)) - {MARKER}
+            differs = {*differs, *(old - set(_files(self.path)))}
+        self._write_state(differs)
+
+    def discard(self, tree: Path) -> None:
+        """Throw away a tree that will not be swapped in."""
+        if tree == self.spare:
+            return  # its state was removed when it was changed: the next build relinks it
+        self._discard(tree)
+
+    def _discard(self, folder: Path) -> None:
+        """Rename aside, then delete: a kill midway leaves only what the next build clears."""
+        trash = Path(tempfile.mkdtemp(prefix="trash-", dir=self.workspace))
+        os.rename(folder, trash / "tree")
+        shutil.rmtree(trash, ignore_errors=True)
+
+    def _read_state(self) -> dict | None:
+        """What the last swap recorded, if the output and spare are still the two folders
+        it swapped (a folder keeps its inode through renames)."""
+        try:
+            state = json.loads((self.workspace / _STATE).read_text(encoding="utf-8"))
+            same = [tuple(state["output"]), tuple(state["spare"])] == [
+                identity(self.path),
+                identity(self.spare),
+            ]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return state if same else None
+
+    def _write_state(self, differs: Collection[str]) -> None:
+        state = {
+            "output": identity(self.path),
+            "spare": identity(self.spare),
+            "differs": sorted(differs),
+        }
+        temporary = self.workspace / f"{_STATE}.new"
+        temporary.write_text(json.dumps(state), encoding="utf-8")
+        os.replace(temporary, self.workspace / _STATE)
+
+    def _clear_leftovers(self) -> None:
+        """Undo a swap killed halfway (without an atomic exchange) and remove the trees
+        of killed builds."""
+        held = self.workspace / "held"
+        if held.is_dir() and not self.path.exists():
+            os.rename(held, self.path)
+        for entry in os.scandir(self.workspace):
+            if entry.name.startswith(("stage-", "trash-")) or entry.name == "held":
+                shutil.rmtree(entry.path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def claim(out_dir: Path, project_root: Path, inputs: Mapping[str, Path]) -> Iterator[OutputFolder]:
+    """Check the output folder (see `check`) and hold its lock for the block; OutputBusy
+    when another build holds it."""
+    folder = OutputFolder(check(out_dir, project_root, inputs))
+    workspace = folder.workspace
+    if workspace.exists() and not (workspace / _WORKSPACE_MARKER).is_file():
+        raise UnsafeOutput(
+            f"{display_path(workspace, Path.cwd())} is in the way and sitegen did not make it; "
+            "move it, or choose another --out"
+        )
+    workspace.mkdir(parents=True, exist_ok=True)
+    (workspace / _WORKSPACE_MARKER).touch()
+    with open(workspace / "lock", "a+b") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputBusy(
+                f"another build is writing {display_path(out_dir, Path.cwd())} now; wait for it "
+                "to finish, "
+                "or build into another folder with --out"
+            ) from None
+        folder._clear_leftovers()
+        yield folder
+
+
+def identity(path: Path) -> tuple[int, int] | None:
+    """Which folder is at `path` now: a swap puts another there, a rename keeps it."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
+
+
+def _files(root: Path) -> Iterator[str]:
+    for folder, _, names in os.walk(root):
+        relative = os.path.relpath(folder, root)
+        for name in names:
+            yield name if relative == "." else f"{relative}/{name}".replace(os.sep, "/")
+
+
+def _link(source: Path, target: Path) -> None:
+    """`target` becomes another name of `source`, replacing whatever was there."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileNotFoundError):
+        target.unlink()
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links
+        shutil.copy2(source, target)
+
+
+def remove_file(root: Path, relative: str) -> None:
+    """Remove a file of a tree and the folders it leaves empty."""
+    target = root / relative
+    target.unlink(missing_ok=True)
+    folder = target.parent
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return  # not empty
+        folder = folder.parent
+
+
+def _exchange(new: Path, current: Path, held: Path) -> None:
+    """Swap two folders' names atomically where the system can; else in three renames,
+    which `_clear_leftovers` completes after a kill."""
+    if _atomic_exchange(new, current):
+        return
+    os.rename(current, held)
+    os.rename(new, current)
+    os.rename(held, new)
+
+
+def _atomic_exchange(first: Path, second: Path) -> bool:
+    libc = _libc()
+    if libc is None:
+        return False
+    a, b = os.fsencode(first), os.fsencode(second)
+    if sys.platform.startswith("linux") and hasattr(libc, "renameat2"):
+        at_cwd, exchange = -100, 2  # AT_FDCWD, RENAME_EXCHANGE
+        done = libc.renameat2(at_cwd, a, at_cwd, b, exchange) == 0
+    elif sys.platform == "darwin" and hasattr(libc, "renamex_np"):
+        done = libc.renamex_np(a, b, 2) == 0  # RENAME_SWAP
+    else:
+        return False
+    if done:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # this file system cannot: the three renames will do
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
