@@ -181,13 +181,19 @@ def claim(out_dir: Path, project_root: Path, inputs: Mapping[str, Path]) -> Iter
     when another build holds it."""
     folder = OutputFolder(check(out_dir, project_root, inputs))
     workspace = folder.workspace
-    if workspace.exists() and not (workspace / _WORKSPACE_MARKER).is_file():
+    if not workspace.exists():  # made whole, marker and all, as another build may too
+        workspace.parent.mkdir(parents=True, exist_ok=True)
+        made = Path(tempfile.mkdtemp(prefix=f"{workspace.name}-", dir=workspace.parent))
+        (made / _WORKSPACE_MARKER).touch()
+        try:
+            os.rename(made, workspace)
+        except OSError:
+            shutil.rmtree(made)
+    if not (workspace / _WORKSPACE_MARKER).is_file():
         raise UnsafeOutput(
             f"{display_path(workspace, Path.cwd())} is in the way and sitegen did not make it; "
             "move it, or choose another --out"
         )
-    workspace.mkdir(parents=True, exist_ok=True)
-    (workspace / _WORKSPACE_MARKER).touch()
     with open(workspace / "lock", "a+b") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
