@@ -29,7 +29,7 @@ import jinja2
 
 MAGIC = b"sitegen build cache\n"
 _DIGEST = 32
-_LIBRARIES = ("markdown", "jinja2", "yaml", "frontmatter", "PIL", "pypdf")  # as imported
+_LIBRARIES = ("markdown", "jinja2", "yaml", "frontmatter", "PIL", "pypdf", "nh3")  # as imported
 
 
 def _content_hasher():

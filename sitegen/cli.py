@@ -62,6 +62,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         help="how errors and the summary are printed: text (default), github or json",
     )
     shared.add_argument("--json", action="store_true", help="the same as --format json")
+    shared.add_argument(
+        "--strict",
+        action="store_true",
+        help="warnings about content are errors (markup the sanitiser removes, for one)",
+    )
     shared.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     parser = argparse.ArgumentParser(
         prog="build.py",
@@ -91,6 +96,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "drafts": False,
         "no_search": False,
         "no_cache": False,
+        "strict": False,
         "jobs": os.cpu_count() or 1,
     }.items():
         if getattr(args, name, None) is None:
@@ -112,6 +118,7 @@ def main(argv: Sequence[str] | None = None, root: Path | None = None) -> int:
         search=not args.no_search,
         cache_dir=None if args.no_cache else args.cache_dir or root / CACHE_FOLDER,
         jobs=args.jobs,
+        strict=args.strict,
     )
     if not project.content_dir.is_dir():
         print(f"error: the content folder {project.content_dir} does not exist", file=sys.stderr)
@@ -123,6 +130,8 @@ def main(argv: Sequence[str] | None = None, root: Path | None = None) -> int:
             return _serve(project, args)
         if args.command == "check":
             site = pipeline.prepare(project)
+            for warning in site.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
             if not args.quiet:
                 print(
                     f"Content is valid: {len(site.catalog.items)} items, {len(site.plan.pages)} pages."
@@ -220,6 +229,7 @@ def _serve(project: pipeline.Project, args: argparse.Namespace) -> int:
         search=project.search,
         cache_dir=project.cache_dir,
         jobs=project.jobs,
+        strict=project.strict,
     )
     builder = pipeline.Builder(preview, index_once=True, autosave=False)
     if not _is_loopback(args.host):

@@ -17,6 +17,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from . import sanitise
 from .model import Body, Markup
 from .text import slugify
 
@@ -28,6 +29,7 @@ OPTIONAL_EXTENSIONS = {"tables": ("|",), "footnotes": ("[^",), "fenced_code": ("
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _FOOTNOTE_REF = re.compile(r"<sup[^>]*>.*?</sup>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
+_MARKED = re.compile(rf'href="{MARKER}([^"#]*)')
 
 
 class _ContentLinks(Treeprocessor):
@@ -84,18 +86,26 @@ class MarkdownRenderer:
         links: _ContentLinks = md.treeprocessors["content_links"]
         links.folder = posixpath.dirname(source_path)
         links.found = []
-        body_html = md.convert(body)
+        made = md.convert(body)
         tokens = getattr(md, "toc_tokens", [])
-        lines = body.split("\n") if links.found else []
+        toc_html = sanitise.clean(md.toc) if tokens else ""
+        body_html = sanitise.clean(made)
+        lines = body.split("\n")
+        found = dict(links.found)
+        written = {target: href for href, target in links.found}
+        for target in dict.fromkeys(_MARKED.findall(body_html)):  # raw HTML may mark one too
+            href = written.get(target, f"{MARKER}{target}")
+            found.setdefault(href, target)
         summary = Markup(
             body_key=key,
             heading_count=_count_headings(tokens),
             first_paragraph=first_paragraph_text(body_html),
             content_links=tuple(
-                (href, target, _line_of(lines, href)) for href, target in links.found
+                (href, target, _line_of(lines, href)) for href, target in found.items()
             ),
+            findings=tuple(dict.fromkeys(sanitise.findings(made, body))),
         )
-        return summary, (body_html, md.toc if tokens else "")
+        return summary, (body_html, toc_html)
 
 
 def _markdown(optional: tuple[str, ...]) -> markdown.Markdown:

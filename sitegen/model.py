@@ -140,6 +140,16 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """Something in a body the site will not publish as written: a URL with a scheme
+    outside the allowed ones (an error), or markup the sanitiser removed (a warning)."""
+
+    line: int  # counted from the body's first line, from 0
+    message: str
+    error: bool
+
+
+@dataclass(frozen=True)
 class Markup:
     """What lists and checks need of a body rendered to HTML. The HTML itself is kept by
     `body_key` in a `bodies` store and read only for the item's own page; in it, links to
@@ -150,6 +160,7 @@ class Markup:
     first_paragraph: str
     # (href as written, content path, line of the href counted from the body's first)
     content_links: tuple[tuple[str, str, int], ...] = ()
+    findings: tuple[Finding, ...] = ()  # what the sanitiser refused (see `sanitise`)
 
 
 Body = tuple[str, str]  # a body's HTML and its table of contents' HTML

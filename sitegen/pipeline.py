@@ -388,7 +388,8 @@ class Builder:
             [project.content_dir, project.layouts_dir, project.assets_dir],
             [project.config_path],
         )
-        options = repr((project.base_url, project.drafts, project.search, self.index_once))
+        options = (project.base_url, project.drafts, project.search, project.strict)
+        options = repr((*options, self.index_once))
         head = load.git_head(project.content_dir)
         return hashlib.blake2b(files + options.encode() + head.encode()).digest()
 

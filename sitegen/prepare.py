@@ -38,6 +38,7 @@ class Project:
     search: bool = True  # write the search index (needs Pagefind)
     cache_dir: Path | None = None  # keep what a build learnt here for the next process
     jobs: int = 1  # processes that render Markdown and pages
+    strict: bool = False  # what would be a warning about content is an error
 
     @property
     def layouts_dir(self) -> Path:
@@ -154,8 +155,10 @@ def prepare(
             memo.parsed.clear()
             memo.shown_prefix = shown
         tree = load.read_content(project.content_dir, shown, memo.parsed, memo.content_stats)
-        assets = load.read_assets(project.assets_dir)
-    errors: list[ContentError] = list(tree.errors)
+        assets, asset_errors = load.read_assets(
+            project.assets_dir, display_path(project.assets_dir, cwd)
+        )
+    errors: list[ContentError] = [*tree.errors, *asset_errors]
     items: list[Item] = []
     invalid: set[str] = set()  # references to these are not errors: their own errors are shown
     with timed(timings, "validate"):
@@ -189,6 +192,15 @@ def prepare(
     site_catalog, site_plan = indexed.catalog, indexed.plan
     errors += indexed.errors
     errors += plan.content_link_errors(site_catalog, markups, site_plan.item_urls, held, invalid)
+    for item in shown_items:
+        for finding in markups[item.key].findings:
+            problem = ContentError(
+                item.source_path, item.body_line + finding.line, "body", finding.message
+            )
+            if finding.error or project.strict:
+                errors.append(problem)
+            else:
+                warnings.append(problem.format())
     with timed(timings, "pictures"):
         pictures = _pictures(site_plan, site_catalog, project, tree.file_versions, memo, errors)
     if errors:
