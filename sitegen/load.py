@@ -15,30 +15,15 @@ import time
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from stat import S_ISDIR, S_ISLNK
 
 import frontmatter
-import yaml
 
+from . import yamltext
 from .errors import ContentError
 from .model import FOLDERS, Source
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _IGNORED = re.compile(r"(^\.|~$|\.swp$|\.swx$|^#.*#$)")
-
-
-class FrontMatterLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe YAML (C-accelerated when available) that leaves dates as text.
-
-    YAML would turn `2010-02-30` into an exception and `2010-05-01` into a datetime; the
-    validator wants the text, to accept `2010` and `2010-05` too and to explain bad dates.
-    """
-
-
-FrontMatterLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
 
 _SPLITTER = frontmatter.YAMLHandler()
 
@@ -84,7 +69,12 @@ def read_content(
     for path in _walk(content_dir):
         relative = path[prefix:].replace(os.sep, "/")
         shown = f"{shown_prefix}/{relative}" if shown_prefix else relative
-        stat = os.stat(path)
+        stat = os.lstat(path)
+        if S_ISLNK(stat.st_mode):
+            if problem := _link_problem(path, content_dir, "content"):
+                errors.append(ContentError(shown, 0, "", problem))
+                continue
+            stat = os.stat(path)
         file_versions[relative] = (stat.st_size, stat.st_mtime_ns)
         if not relative.lower().endswith(".md"):
             file_sizes[relative] = stat.st_size
@@ -128,12 +118,37 @@ def read_content(
 
 
 def _walk(root: Path) -> list[str]:
-    """Every file below `root` but hidden ones and editors' temporary files, in order."""
+    """Every file below `root` but hidden ones and editors' temporary files, in order;
+    symbolic links to folders too, which are not followed (see `_link_problem`)."""
     found: list[str] = []
     for directory, subdirs, files in os.walk(root):
         subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
-        found.extend(os.path.join(directory, name) for name in files if not _IGNORED.search(name))
+        linked = [d for d in subdirs if os.path.islink(os.path.join(directory, d))]
+        for name in [*files, *linked]:
+            if not _IGNORED.search(name):
+                found.append(os.path.join(directory, name))
     return sorted(found)
+
+
+def _link_problem(path: str, root: Path, folder: str) -> str:
+    """Why a symbolic link below `root` may not be read, or '' when it names a file
+    inside `root`: a link is how a file of the build machine (/etc/passwd, a key) would
+    reach the published site."""
+    target = os.path.realpath(path)
+    inside = os.path.realpath(root)
+    if not os.path.exists(target):
+        return (
+            f"is a symbolic link to {os.readlink(path)}, which does not exist; remove the "
+            "link or put the file there"
+        )
+    if os.path.commonpath([target, inside]) != inside:
+        return (
+            f"is a symbolic link to a file outside the {folder} folder, which would publish "
+            "it; copy the file in instead"
+        )
+    if os.path.isdir(target):
+        return "is a symbolic link to a folder, which is not followed; move the folder in"
+    return ""
 
 
 def parse_source(relative: str, shown: str, kind: str, raw: bytes) -> Source | list[ContentError]:
@@ -152,6 +167,8 @@ def parse_source(relative: str, shown: str, kind: str, raw: bytes) -> Source | l
             )
         ]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if yamltext.CONTROL.search(text):
+        return yamltext.control_characters(text, shown)
     if not _SPLITTER.detect(text):
         return [
             ContentError(
@@ -172,7 +189,7 @@ def parse_source(relative: str, shown: str, kind: str, raw: bytes) -> Source | l
         ]
     front_line = text[: text.index(front)].count("\n") if front else 1
     body_line = text.count("\n") - body.count("\n") + 1
-    parsed = _parse_yaml(front, front_line, shown)
+    parsed = yamltext.parse(front, front_line, shown)
     if isinstance(parsed, list):
         return parsed
     values, key_lines = parsed
@@ -202,81 +219,6 @@ def with_body(content_dir: Path, source: Source) -> Source:
     return again if isinstance(again, Source) else replace(source, body="", body_digest=b"")
 
 
-def _parse_yaml(
-    front: str, first_line: int, shown: str
-) -> tuple[dict, dict[str, int]] | list[ContentError]:
-    loader = FrontMatterLoader(front)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return {}, {}
-        if not isinstance(node, yaml.MappingNode):
-            return [
-                ContentError(
-                    shown,
-                    first_line + node.start_mark.line + 1,
-                    "",
-                    "front matter must be 'field: value' lines, one field per line",
-                )
-            ]
-        duplicates = _duplicate_keys(node, first_line, shown)
-        if duplicates:
-            return duplicates
-        values = loader.construct_document(node)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = first_line + (mark.line + 1 if mark else 1)
-        return [ContentError(shown, line, "", f"front matter is not valid YAML: {_explain(error)}")]
-    except yaml.YAMLError as error:
-        return [ContentError(shown, first_line + 1, "", f"front matter is not valid YAML: {error}")]
-    finally:
-        loader.dispose()
-    return values, _key_lines(node, first_line)
-
-
-def _duplicate_keys(node: yaml.MappingNode, first_line: int, shown: str) -> list[ContentError]:
-    seen: set[str] = set()
-    errors = []
-    for key_node, _ in node.value:
-        key = str(key_node.value)
-        if key in seen:
-            line = first_line + key_node.start_mark.line + 1
-            errors.append(ContentError(shown, line, key, "is given twice; keep one"))
-        seen.add(key)
-    return errors
-
-
-def _key_lines(node: yaml.MappingNode, first_line: int) -> dict[str, int]:
-    """The file line of each field, of each list entry (`tags[2]`) and of nested keys."""
-    lines: dict[str, int] = {}
-
-    def visit(prefix: str, value: yaml.Node) -> None:
-        lines[prefix] = first_line + value.start_mark.line + 1
-        if isinstance(value, yaml.SequenceNode):
-            for index, entry in enumerate(value.value):
-                visit(f"{prefix}[{index}]", entry)
-        elif isinstance(value, yaml.MappingNode):
-            for key_node, entry in value.value:
-                visit(f"{prefix}.{key_node.value}", entry)
-
-    for key_node, value_node in node.value:
-        key = str(key_node.value)
-        visit(key, value_node)
-        lines[key] = first_line + key_node.start_mark.line + 1
-    return lines
-
-
-def _explain(error: yaml.MarkedYAMLError) -> str:
-    problem = error.problem or str(error)
-    if "mapping values are not allowed" in problem:
-        return f"{problem}; put quotes around a value that contains ': '"
-    if "found character '\\t'" in problem or "\\t" in problem:
-        return f"{problem}; indent with spaces, not tabs"
-    if "could not find expected ':'" in problem:
-        return f"{problem}; every line needs 'field: value', or quote a long value"
-    return problem
-
-
 def read_yaml_file(path: Path, shown: str) -> tuple[dict, dict[str, int]] | list[ContentError]:
     """A YAML settings file (site.yaml) with the line of every key, or its errors."""
     try:
@@ -287,15 +229,21 @@ def read_yaml_file(path: Path, shown: str) -> tuple[dict, dict[str, int]] | list
         ]
     except UnicodeDecodeError:
         return [ContentError(shown, 1, "", "is not UTF-8; save the file with UTF-8 encoding")]
-    return _parse_yaml(text, 0, shown)
+    return yamltext.parse(text, 0, shown)
 
 
-def read_assets(assets_dir: Path) -> dict[str, bytes]:
-    """Every file under assets/, by its path there, for copying under a content-hashed name."""
-    if not assets_dir.is_dir():
-        return {}
-    files = [Path(path) for path in _walk(assets_dir)]
-    return {p.relative_to(assets_dir).as_posix(): p.read_bytes() for p in files}
+def read_assets(assets_dir: Path, shown: str) -> tuple[dict[str, bytes], list[ContentError]]:
+    """Every file under assets/, by its path there, for copying under a content-hashed
+    name; a symbolic link leaving the folder is an error, as in the content."""
+    assets: dict[str, bytes] = {}
+    errors = []
+    for path in _walk(assets_dir) if assets_dir.is_dir() else []:
+        relative = Path(path).relative_to(assets_dir).as_posix()
+        if os.path.islink(path) and (problem := _link_problem(path, assets_dir, "assets")):
+            errors.append(ContentError(f"{shown}/{relative}", 0, "", problem))
+            continue
+        assets[relative] = Path(path).read_bytes()
+    return assets, errors
 
 
 def commit_days(content_dir: Path) -> dict[str, datetime.date]:
@@ -348,12 +296,12 @@ def tree_signature(folders: Iterable[Path], files: Iterable[Path]) -> bytes:
     for path in [*(f for folder in folders for f in _walk(folder)), *map(str, files)]:
         try:
             stat = os.stat(path)
-            if stat.st_mtime_ns > recent:
+            if stat.st_mtime_ns > recent and not S_ISDIR(stat.st_mode):
                 with open(path, "rb") as file:
                     content = hashlib.file_digest(file, "blake2b").hexdigest()
                 hasher.update(f"{path}\0bytes\0{content}\n".encode())
                 continue
-        except FileNotFoundError:
+        except OSError:  # gone, or a link to nothing: the build will say which
             hasher.update(f"{path}\0missing\n".encode())
             continue
         hasher.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())

@@ -28,6 +28,7 @@ from .model import (
 )
 from .text import did_you_mean
 
+NAME_BYTES = 255  # the longest file name most file systems allow
 RESERVED = (
     "events",
     "reports",
@@ -75,8 +76,19 @@ def plan_site(
     owners: dict[str, str] = {}  # output path -> who writes it, for collision messages
 
     def claim(path: str, owner: str, item: Item | None = None, field: str = "slug") -> bool:
+        where = item.source_path if item else owner
+        if any(len(part.encode()) > NAME_BYTES for part in path.split("/")):
+            errors.append(
+                ContentError(
+                    where,
+                    item.line_of(field) if item else 1,
+                    field if item else "",
+                    f"would write a file name longer than file systems allow ({NAME_BYTES} "
+                    "bytes); shorten the name of the file it comes from",
+                )
+            )
+            return False
         if path in owners:
-            where = item.source_path if item else owner
             errors.append(
                 ContentError(
                     where,

@@ -8,12 +8,12 @@ import json
 
 from .model import LIST_FOLDERS
 from .schema import fields_for
-from .text import slugify
+from .text import shortened, slugify
 
 
 def new_file(kind: str, title: str, today: datetime.date, next_number: int) -> tuple[str, str]:
     """The content path and text of a new event, report or document titled `title`."""
-    slug = slugify(title) or "untitled"
+    slug = shortened(slugify(title), 80) or "untitled"
     name = str(next_number) if kind == "document" else slug
     path = f"{LIST_FOLDERS[kind]}/{name}.md"
     filled = {

@@ -9,6 +9,9 @@ import unicodedata
 from anyascii import anyascii
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+# The longest slug, in ASCII characters: it becomes a folder name (file systems allow
+# 255 bytes) and part of every address that shows it.
+MAX_SLUG = 150
 
 
 def slugify(text: str) -> str:
@@ -17,6 +20,14 @@ def slugify(text: str) -> str:
     ascii_text = anyascii(unicodedata.normalize("NFC", text)).lower()
     ascii_text = ascii_text.replace("'", "").replace("\u2019", "")
     return _NOT_SLUG.sub("-", ascii_text).strip("-")
+
+
+def shortened(slug: str, limit: int = MAX_SLUG) -> str:
+    """`slug` cut to at most `limit` characters, at a hyphen where there is one."""
+    if len(slug) <= limit:
+        return slug
+    cut = slug[: limit + 1].rsplit("-", 1)[0]
+    return (cut if len(cut) >= limit // 2 else slug[:limit]).strip("-")
 
 
 def term_key(text: str) -> str:

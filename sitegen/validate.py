@@ -18,7 +18,7 @@ from .config import SiteConfig
 from .errors import ContentError
 from .model import Attachment, Image, Item, PartialDate, Reference, Source
 from .schema import FIELDS, fields_for
-from .text import did_you_mean, slugify
+from .text import MAX_SLUG, did_you_mean, shortened, slugify
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _DMY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
@@ -89,6 +89,10 @@ def validate_source(
         error(
             "end", f"{end.iso} is before the start date {start.iso}; the end must be on or after it"
         )
+    stem = slugify(posixpath.splitext(posixpath.basename(source.path))[0])
+    if source.kind != "document" and "slug" not in values and len(stem) > MAX_SLUG:
+        hint = f"rename the file or give a shorter slug, e.g. slug: {shortened(stem, 60)}"
+        error("slug", f"the file name makes a {len(stem)}-character address; {hint}")
     if errors:
         return errors
     return _item(source, values)
@@ -148,9 +152,10 @@ def _before(end: PartialDate, start: PartialDate) -> bool:
 
 
 def _text(value: object, key: str, context: Context) -> str:
+    """One line of text: a line break in it would split an RIS record, for one."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise Invalid(_wrong_type(value, "text", key))
-    text = str(value).strip()
+    text = " ".join(str(value).split())
     if not text:
         raise Invalid("is empty; give a value or remove the line")
     return text
@@ -234,13 +239,7 @@ def _attachment(entry: object, line_key: str, context: Context) -> Attachment:
         raise Invalid(
             f"{line_key} is {entry!r}; each entry must be a mapping such as {example}", line_key
         )
-    unknown = set(entry) - {"path", "href", "label"}
-    if unknown:
-        name = sorted(map(str, unknown))[0]
-        hint = did_you_mean(name, ["path", "href", "label"])
-        raise Invalid(
-            f"{line_key} has an unknown key '{name}'; use path or href, and label.{hint}", line_key
-        )
+    _only_keys(entry, ["path", "href", "label"], "path or href, and label", line_key)
     if ("path" in entry) == ("href" in entry):
         raise Invalid(
             f"{line_key} needs exactly one of path (a file in the repo) or href (a URL)", line_key
@@ -264,6 +263,13 @@ def _attachment(entry: object, line_key: str, context: Context) -> Attachment:
         size=context.file_sizes[resolved],
         media_type=media_type,
     )
+
+
+def _only_keys(entry: dict, allowed: list[str], usage: str, line_key: str) -> None:
+    unknown = sorted(map(str, set(entry) - set(allowed)))
+    if unknown:
+        hint = did_you_mean(unknown[0], allowed)
+        raise Invalid(f"{line_key} has an unknown key '{unknown[0]}'; use {usage}.{hint}", line_key)
 
 
 def _shipped_file(value: object, line_key: str, context: Context) -> str:
@@ -304,13 +310,7 @@ def _images(value: object, key: str, context: Context) -> tuple[Image, ...]:
             raise Invalid(
                 f"{line_key} is {entry!r}; each entry must be a mapping such as {example}", line_key
             )
-        unknown = sorted(map(str, set(entry) - {"path", "alt", "caption"}))
-        if unknown:
-            hint = did_you_mean(unknown[0], ["path", "alt", "caption"])
-            raise Invalid(
-                f"{line_key} has an unknown key '{unknown[0]}'; use path, alt and caption.{hint}",
-                line_key,
-            )
+        _only_keys(entry, ["path", "alt", "caption"], "path, alt and caption", line_key)
         if "path" not in entry:
             raise Invalid(f"{line_key} needs a path to the picture, e.g. {example}", line_key)
         alt = entry.get("alt")
@@ -345,6 +345,10 @@ def _slug(value: object, key: str, context: Context) -> str:
     if not _SLUG.match(text):
         raise Invalid(
             f"is {text!r}; use lowercase letters, digits and hyphens, e.g. {key}: {slugify(text) or 'my-page'}"
+        )
+    if len(text) > MAX_SLUG:
+        raise Invalid(
+            f"is {len(text)} characters long; keep it to {MAX_SLUG}, e.g. {key}: {shortened(text, 60)}"
         )
     return text
 

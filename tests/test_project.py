@@ -23,7 +23,12 @@ STAGES = {
 }  # fmt: skip
 # A page's context is made of the item views; the writers write into the output's trees.
 BUILDS_ON = {"pages": {"views"}, "write": {"output"}}
-FORMATS = {"cite", "feeds"}  # file formats: pure writers over records, shared by stages
+FORMATS = {
+    "cite",
+    "feeds",
+    "sanitise",
+    "yamltext",
+}  # pure rules over records and text, shared by stages
 BOTTOM = {"errors", "model", "schema", "text", "config"}
 
 
