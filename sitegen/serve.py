@@ -29,6 +29,7 @@ EVENTS_PATH = "/__sitegen/events"
 QUIET_SECONDS = 0.05  # a burst of file events ends after this long without another
 LONGEST_BURST = 2.0  # rebuild at the latest this long after the first event of a burst
 KEEPALIVE_SECONDS = 15.0
+_GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
 _TEXT_TYPES = {".html", ".css", ".js", ".json", ".xml", ".txt", ".svg", ".csv"}
 
 
@@ -98,15 +99,22 @@ def decorate(page: bytes, state: LiveState) -> bytes:
     return text.encode("utf-8")
 
 
+class BadRequest(ValueError):
+    """A request no page of a site could answer: a path that climbs out, a broken query."""
+
+
 def resolve_request(out_dir: Path, url_path: str, base_path: str) -> Path | str | None:
     """The file under `out_dir` a URL path names, a URL to redirect to (a folder without its
-    final '/'), or None. Nothing outside `out_dir` is ever returned, symlinks included."""
+    final '/'), or None; BadRequest for nonsense. Nothing outside `out_dir` is ever
+    returned, symlinks included."""
     path = unquote(url_path)
+    if not path.startswith("/"):
+        raise BadRequest(url_path)
     if not path.startswith(base_path):
         return None
     parts = [part for part in path[len(base_path) :].split("/") if part]
     if any(part in (".", "..") or "\\" in part or "\0" in part for part in parts):
-        return None
+        raise BadRequest(url_path)
     root = out_dir.resolve()
     candidate = root.joinpath(*parts)
     if candidate.is_dir():
@@ -122,6 +130,17 @@ def resolve_request(out_dir: Path, url_path: str, base_path: str) -> Path | str 
     return real
 
 
+def _read(found: Path | str | None) -> tuple[bytes, str]:
+    """A file's bytes and type; a stand-in page when there is none, or when a rebuild
+    swapped it away since it was found."""
+    if isinstance(found, Path):
+        try:
+            return found.read_bytes(), content_type(found)
+        except OSError:
+            pass
+    return b"<!doctype html><title>Not found</title><body></body>", "text/html"
+
+
 def content_type(path: Path) -> str:
     guessed = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return f"{guessed}; charset=utf-8" if path.suffix.lower() in _TEXT_TYPES else guessed
@@ -135,10 +154,20 @@ def make_handler(out_dir: Path, state: LiveState, base_path: str) -> type[BaseHT
             self.do_GET(send_body=False)
 
         def do_GET(self, send_body: bool = True) -> None:
+            try:
+                self._answer(send_body)
+            except BadRequest:
+                self.send_error(HTTPStatus.BAD_REQUEST)
+            except _GONE:
+                pass  # the browser went away; nothing to tell it
+
+        def _answer(self, send_body: bool) -> None:
             url = urlsplit(self.path)
             if url.path == EVENTS_PATH:
                 since = parse_qs(url.query).get("since", ["0"])[0]
-                self._stream_events(int(since) if since.isdigit() else 0)
+                if not (since.isascii() and since.isdigit() and len(since) < 19):
+                    raise BadRequest(url.query)
+                self._stream_events(int(since))
                 return
             found = resolve_request(out_dir, url.path, base_path)
             if isinstance(found, str):
@@ -151,10 +180,7 @@ def make_handler(out_dir: Path, state: LiveState, base_path: str) -> type[BaseHT
             if found is None:
                 status = HTTPStatus.NOT_FOUND
                 found = resolve_request(out_dir, base_path + "404.html", base_path)
-            if isinstance(found, Path):
-                body, kind = found.read_bytes(), content_type(found)
-            else:
-                body, kind = b"<!doctype html><title>Not found</title><body></body>", "text/html"
+            body, kind = _read(found)
             if kind.startswith("text/html"):
                 body, kind = decorate(body, state), "text/html; charset=utf-8"
             self.send_response(status)
@@ -181,7 +207,7 @@ def make_handler(out_dir: Path, state: LiveState, base_path: str) -> type[BaseHT
                         return
                     self.wfile.write(b": still here\n\n")
                     self.wfile.flush()
-            except (BrokenPipeError, ConnectionResetError):
+            except _GONE:
                 return
 
         def log_message(self, format: str, *args: object) -> None:
@@ -241,6 +267,17 @@ def watch_filter(watched: Sequence[Path], out_dir: Path) -> Callable[[str], bool
     return relevant
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A browser that closes a connection early is no error; anything else is one line."""
+
+    say: Callable[[str], None] = print
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        error = sys.exc_info()[1]
+        if not isinstance(error, _GONE):
+            self.say(f"error: answering {client_address}: {type(error).__name__}: {error}")
+
+
 def _stop(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -274,7 +311,8 @@ def serve(
 
     out_dir.mkdir(parents=True, exist_ok=True)
     build_and_publish()
-    server = ThreadingHTTPServer((host, port), make_handler(out_dir, state, base_path))
+    server = _QuietServer((host, port), make_handler(out_dir, state, base_path))
+    server.say = say
     server.daemon_threads = True
     debouncer = _Debouncer(watch_filter(watched, out_dir), build_and_publish)
     observer = Observer()

@@ -257,3 +257,39 @@ def test_a_burst_of_changes_is_one_rebuild(server):
     time.sleep(0.5)
     rebuilds = sum(line.startswith("Built") for line in server.output) - before
     assert 1 <= rebuilds <= 3, server.output[-5:]
+
+
+def test_rude_clients_and_nonsense_get_answers_never_a_traceback(tmp_path):
+    """Browsers that hang up mid-page, malformed request lines and query values, paths
+    that climb out: each gets an answer or nothing, and the server goes on serving."""
+    root = copy_project(tmp_path)
+    (root / "content/pages").mkdir()
+    (root / "content/pages/about.md").write_text("---\ntitle: About\ndate: 2015\n---\nText.\n")
+    process, output, port = start(root)
+    server = Server(process, port, root / "content", output)
+    try:
+        for _ in range(30):  # ask for a page, then hang up before reading it
+            with socket.create_connection(("127.0.0.1", port)) as rude:
+                rude.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\0\0\0\0\0\0\0")
+                rude.sendall(b"GET /about/ HTTP/1.1\r\nHost: x\r\n\r\n")
+        for raw in ("/__sitegen/events?since=abc", "/__sitegen/events?since=%C2%B2",
+                    "/__sitegen/events?since=-1", f"/__sitegen/events?since={'9' * 40}",
+                    "/../site.yaml", "/%00", "/about/%2e%2e/%2e%2e/x", "*"):  # fmt: skip
+            response = server.raw_get(raw)
+            assert response.status == 400, raw
+            response.read()
+        for line, code in (
+            (b"GARBAGE", b"400"),
+            (b"GET /%zz%ff HTTP/1.1", b"404"),
+            (b"\xff", b"400"),
+        ):
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
+                client.sendall(line + b"\r\n\r\n")
+                assert code in client.recv(1000), line  # HTTP/0.9 nonsense has no status line
+        status, body, _ = server.get("/about/")
+        assert status == 200 and "Text." in body
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=WAIT)
+    errors = process.stderr.read()
+    assert "Traceback" not in errors and "Traceback" not in "".join(output), errors
