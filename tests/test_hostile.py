@@ -4,6 +4,8 @@ reaches the site, and no input hangs or crashes a build."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import subprocess
@@ -15,6 +17,7 @@ import pytest
 import rispy
 
 from .conftest import REPO, copy_project, document, event
+from .test_readers import parse_bibtex
 
 SCRIPTS = re.compile(r"<script(?![^>]*application/ld\+json)|javascript:|\bon[a-z]+=", re.I)
 
@@ -326,6 +329,11 @@ def test_a_line_break_in_a_title_cannot_split_a_record(site):
     assert record["title"] == "First line ER - TY - JOUR"
     feed = feedparser.parse((site.out / "feed.xml").read_bytes())
     assert not feed.bozo and feed.entries[0].title == "First line ER - TY - JOUR"
+    raw = (site.out / "catalogue.csv").read_text(encoding="utf-8-sig")
+    (row,) = csv.DictReader(io.StringIO(raw, newline=""))
+    assert row["title"] == "First line ER - TY - JOUR"
+    (entry,) = parse_bibtex((site.out / "catalogue.bib").read_text(encoding="utf-8"))
+    assert entry["title"].strip("{}") == "First line ER - TY - JOUR"
 
 
 def test_any_unicode_in_a_title_gives_feeds_that_parse(site):

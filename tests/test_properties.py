@@ -12,6 +12,7 @@ import re
 import shutil
 import tempfile
 import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 
 import html5lib
@@ -19,8 +20,12 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from sitegen.catalog import SIMILAR_TAGS, build_catalog
 from sitegen.cli import main
+from sitegen.config import SiteConfig
+from sitegen.model import Item, PartialDate, Reference
 from sitegen.schema import FIELDS
+from sitegen.text import term_key
 
 from .conftest import REPO
 
@@ -203,3 +208,60 @@ def test_any_content_gives_errors_and_the_last_site_or_a_clean_new_site(files):
         for feed in [*out.rglob("*.xml")]:
             ET.parse(feed)
         shutil.rmtree(out)
+
+
+def brute_force_similar(catalog, items) -> dict[str, tuple[str, ...]]:
+    """Similar items by definition: every other item scored, the five best kept."""
+    ordered = sorted(items, key=lambda item: item.sort_key)
+    terms = {item.key: {term_key(tag) for tag in item.tags} for item in ordered}
+    counts = Counter(t for item in ordered if item.kind != "page" for t in terms[item.key])
+    answer = {}
+    for item in ordered:
+        mine = sorted((t for t in terms[item.key] if t in counts), key=lambda t: (counts[t], t))
+        mine = mine[:SIMILAR_TAGS]
+        scored = []
+        for place, other in enumerate(ordered):
+            if other.key == item.key or other.kind == "page":
+                continue
+            if other.key in catalog.related[item.key]:
+                continue
+            shared = [t for t in mine if t in terms[other.key]]
+            if shared:
+                scored.append((-sum(1.0 + 1.0 / counts[t] for t in shared), place, other.key))
+        answer[item.key] = tuple(key for _, _, key in sorted(scored)[:5])
+    return answer
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(
+                st.sampled_from(["a", "b", "c", "B", "d", "e", "f", "g", "h", "i"]), max_size=10
+            ),
+            st.booleans(),
+            st.integers(1990, 1995),
+            st.lists(st.integers(1, 30), max_size=2),
+        ),
+        max_size=30,
+    )
+)
+def test_similar_items_are_the_best_scored_by_definition(specs):
+    items = [
+        Item(
+            key=f"pages/p{n}" if page else f"documents/{n}",
+            kind="page" if page else "document",
+            source_path=f"content/documents/{n}.md",
+            title=f"Item {n}",
+            date=PartialDate(year),
+            slug=f"p{n}",
+            body_digest=b"",
+            body_line=1,
+            tags=tuple(tags),
+            number=None if page else n,
+            related=tuple(Reference(str(r), 1) for r in related if r != n),
+        )
+        for n, (tags, page, year, related) in enumerate(specs, start=1)
+    ]
+    catalog, _ = build_catalog(items, {str(n) for n in range(1, 31)}, SiteConfig(title="T"))
+    assert dict(catalog.similar) == brute_force_similar(catalog, items)
