@@ -7,8 +7,10 @@ Every figure is one `build.py build --no-search` in a fresh process, as CI and e
 it: cold (no cache), no-op (nothing changed), after editing one item, after editing one
 layout; then a cold build with the search index, whose index step is given on its own.
 The table gives the median of `--runs` of wall seconds, CPU seconds (the process and its
-children) and the peak memory of the largest process. Each run works on its own copy of
-the project, so the layouts in the repository are never touched.
+children) and the peak memory of the largest process, and the seconds the swap took:
+putting the finished site in place of the last one (on a first build that includes making
+the spare of hard links the next build patches). Each run works on its own copy of the
+project, so the layouts in the repository are never touched.
 """
 
 from __future__ import annotations
@@ -108,8 +110,8 @@ def settle(project: Path) -> None:
 
 def table(all_results: dict[int, dict[str, list[dict]]]) -> str:
     lines = [
-        "| items | build | wall s | CPU s | peak MiB | pages rendered | search index s |",
-        "|---:|---|---:|---:|---:|---:|---:|",
+        "| items | build | wall s | CPU s | peak MiB | pages rendered | swap s | search index s |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for n, results in all_results.items():
         for name in SCENARIOS:
@@ -118,9 +120,10 @@ def table(all_results: dict[int, dict[str, list[dict]]]) -> str:
             summaries = [r.get("summary", {}) for r in runs]
             rendered = statistics.median(s.get("pages_rendered", 0) for s in summaries)
             search = statistics.median(s.get("timings", {}).get("search", 0) for s in summaries)
+            swap = statistics.median(s.get("timings", {}).get("swap", 0) for s in summaries)
             lines.append(
                 f"| {n:,} | {name} | {median['wall']:.2f} | {median['cpu']:.2f} "
-                f"| {median['peak_mib']:.0f} | {rendered:,.0f} | {search:.1f} |"
+                f"| {median['peak_mib']:.0f} | {rendered:,.0f} | {swap:.3f} | {search:.1f} |"
             )
     return "\n".join(lines)
 

@@ -23,6 +23,7 @@ from . import yamltext
 from .errors import ContentError
 from .model import FOLDERS, Source
 
+_NAME_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # tabs and line breaks too, in a name
 _IGNORED = re.compile(r"(^\.|~$|\.swp$|\.swx$|^#.*#$)")
 
 _SPLITTER = frontmatter.YAMLHandler()
@@ -69,6 +70,11 @@ def read_content(
     for path in _walk(content_dir):
         relative = path[prefix:].replace(os.sep, "/")
         shown = f"{shown_prefix}/{relative}" if shown_prefix else relative
+        if _NAME_CONTROL.search(relative):
+            message = "has a control character in its name; rename the file"
+            visible = _NAME_CONTROL.sub(lambda found: f"\\x{ord(found[0]):02x}", shown)
+            errors.append(ContentError(visible, 0, "", message))
+            continue
         stat = os.lstat(path)
         if S_ISLNK(stat.st_mode):
             if problem := _link_problem(path, content_dir, "content"):

@@ -98,21 +98,38 @@ class OutputFolder:
                 else:
                     remove_file(self.spare, relative)
             return self.spare
-        if self.spare.exists():
-            self._discard(self.spare)
-        self.spare.mkdir()
-        for relative in files:
-            _link(self.path / relative, self.spare / relative)
+        self._link_spare(files)
         return self.spare
 
-    def swap_in(self, tree: Path, differs: Collection[str] | None) -> None:
-        """Make `tree` the output in one step. The site it replaces becomes the spare;
-        `differs` lists the files in which the two differ, None when not known."""
+    def _link_spare(self, files: Collection[str]) -> None:
+        """Make the spare anew, of hard links to the output's `files` (plain strings and
+        each folder made once: a catalogue's site is tens of thousands of files)."""
+        if self.spare.exists():
+            self._discard(self.spare)
+        source, target = str(self.path), str(self.spare)
+        made: set[str] = set()
+        for relative in sorted(files):
+            folder = os.path.dirname(relative)
+            if folder not in made:
+                os.makedirs(os.path.join(target, folder), exist_ok=True)
+                made.add(folder)
+            try:
+                os.link(os.path.join(source, relative), os.path.join(target, relative))
+            except OSError:  # a file system without hard links
+                shutil.copy2(os.path.join(source, relative), os.path.join(target, relative))
+
+    def swap_in(self, tree: Path, differs: Collection[str]) -> None:
+        """Make `tree` the output in one step; the site it replaces becomes the spare.
+        `differs` lists the files in which the two differ, or for a whole new tree the
+        files written rather than linked from the output."""
+        (tree / MARKER).unlink(missing_ok=True)  # never written through: it may be a link
         (tree / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         os.chmod(tree, 0o755)
-        if not self.path.exists():
+        if not self.path.exists():  # a first site: its spare costs links now, not later
             os.rename(tree, self.path)
             self.swapped = True
+            self._link_spare(list(_files(self.path)))
+            self._write_state(())
             return
         _exchange(tree, self.path, self.workspace / "held")
         self.swapped = True
@@ -123,8 +140,6 @@ class OutputFolder:
                 self._discard(tree)  # an empty folder of the user's, or nothing
                 return
             tree.rename(self.spare)
-            if differs is None:
-                return
             old = set(_files(self.spare)) - {MARKER}
             differs = {*differs, *(old - set(_files(self.path)))}
         self._write_state(differs)

@@ -273,7 +273,8 @@ class Builder:
                     search_records = indexing.write_index(
                         site, views, project, memo, prints, fresh_html, writer, self.index_once
                     )
-            writer.commit()
+            with timed(timings, "swap"):
+                writer.commit()
         except BaseException:
             writer.discard()
             if folder.swapped:  # the output is no longer what the memo says
@@ -338,7 +339,7 @@ class Builder:
         stats = memo.output_stats
         out_dir = self.project.out_dir
         if stats is not None and not (
-            memo.output_identity == output.identity(out_dir) and write.untouched(out_dir, stats)
+            memo.output_identity == output.identity(out_dir) and write.holds_exactly(out_dir, stats)
         ):
             memo.output_stats = None  # rewrite it all, comparing bytes
 

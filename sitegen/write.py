@@ -164,9 +164,23 @@ def file_stats(out_dir: Path, paths: Collection[str]) -> dict[str, tuple[int, in
 
 
 def untouched(out_dir: Path, stats: Mapping[str, tuple[int, int]]) -> bool:
+    """Whether every file listed is still there with the same size and modification time."""
+    root = str(out_dir)
+    for relative, known in stats.items():
+        try:
+            stat = os.stat(os.path.join(root, relative))
+        except OSError:
+            return False
+        if (stat.st_size, stat.st_mtime_ns) != known:
+            return False
+    return True
+
+
+def holds_exactly(out_dir: Path, stats: Mapping[str, tuple[int, int]]) -> bool:
     """Whether the folder holds exactly the files listed (and the marker), each with the
-    same size and modification time: a file added by hand is noticed too, so the next
-    build replaces the folder whole instead of patching around it."""
+    same size and modification time. A file added by hand is noticed too, so that a build
+    replaces the folder whole instead of patching around it (a tenth of a second at
+    10,000 items more than `untouched`, which a build that changes nothing is spared)."""
     found = 0
     folders = [(str(out_dir), "")]
     while folders:

@@ -317,6 +317,14 @@ def test_control_characters_are_refused_with_their_line(site):
     assert "content/events/b.md:6: holds the control character U+000C" in run.err
 
 
+def test_a_control_character_in_a_file_name_is_an_error(site):
+    (site.content / "reports/files").mkdir(parents=True)
+    (site.content / "reports/files/two\nlines.pdf").write_bytes(b"%PDF-1.4")
+    run = site.run("build")
+    assert run.code == 1
+    assert "content/reports/files/two\\x0alines.pdf: has a control character in its name" in run.err
+
+
 def test_a_line_break_in_a_title_cannot_split_a_record(site):
     site.write(
         "reports/r.md",

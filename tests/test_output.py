@@ -113,11 +113,14 @@ def test_a_new_an_empty_and_a_marked_folder_are_built_into(project, tmp_path):
     assert build(project, "--out", str(tmp_path / "empty"))[0] == 0
 
 
-def test_a_marked_folder_is_replaced_whole(project):
+def test_files_put_into_the_output_by_hand_are_gone_after_the_next_build(project):
     assert build(project)[0] == 0
     (project / "_site/stray.txt").write_text("left by hand")
-    assert build(project)[0] == 0
-    assert not (project / "_site/stray.txt").exists()
+    page = project / "content/documents/2.md"
+    for edit in range(3):  # and they do not come back from the spare
+        page.write_text(page.read_text() + f"\nEdit {edit}.\n")
+        assert build(project)[0] == 0
+        assert not (project / "_site/stray.txt").exists()
 
 
 def test_the_preview_server_refuses_an_output_it_may_not_replace(project):
