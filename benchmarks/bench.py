@@ -4,12 +4,13 @@
     python benchmarks/bench.py --sizes 1000 --runs 5
 
 Every figure is one `build.py build --no-search` in a fresh process, as CI and editors run
-it: cold (no cache), no-op (nothing changed), after editing one item, after editing one
-layout; then a cold build with the search index, whose index step is given on its own.
+it: cold (no cache), no-op (nothing changed), after editing one item (the first patch of
+a site, which links the spare the next builds patch), after editing it again, after
+editing one layout; then a cold build with the search index, whose index step is given
+on its own.
 The table gives the median of `--runs` of wall seconds, CPU seconds (the process and its
 children) and the peak memory of the largest process, and the seconds the swap took:
-putting the finished site in place of the last one (on a first build that includes making
-the spare of hard links the next build patches). Each run works on its own copy of the
+putting the finished site in place of the last one. Each run works on its own copy of the
 project, so the layouts in the repository are never touched.
 """
 
@@ -32,7 +33,14 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from generate import generate  # noqa: E402
 
-SCENARIOS = ("cold", "no-op", "edit one item", "edit one layout", "cold, with search")
+SCENARIOS = (
+    "cold",
+    "no-op",
+    "edit one item",
+    "edit it again",
+    "edit one layout",
+    "cold, with search",
+)
 WITH_SEARCH = [sys.executable, "build.py", "build", "--json"]
 
 
@@ -90,6 +98,8 @@ def run_size(n: int, runs: int, scratch: Path) -> dict[str, list[dict]]:
         item = sorted((project / "content" / "documents").glob("*.md"))[run]
         item.write_text(item.read_text(encoding="utf-8") + f"\nEdited in run {run}.\n")
         results["edit one item"].append(measure(project))
+        item.write_text(item.read_text(encoding="utf-8") + "\nAnd again.\n")
+        results["edit it again"].append(measure(project))
         layout = project / "layouts" / "document.html"
         layout.write_text(layout.read_text(encoding="utf-8") + f"{{# run {run} #}}\n")
         results["edit one layout"].append(measure(project))

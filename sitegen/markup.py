@@ -91,11 +91,10 @@ class MarkdownRenderer:
         toc_html = sanitise.clean(md.toc) if tokens else ""
         body_html = sanitise.clean(made)
         lines = body.split("\n")
-        found = dict(links.found)
-        written = {target: href for href, target in links.found}
-        for target in dict.fromkeys(_MARKED.findall(body_html)):  # raw HTML may mark one too
-            href = written.get(target, f"{MARKER}{target}")
-            found.setdefault(href, target)
+        found = dict(links.found)  # as written -> content path; raw HTML may mark one too
+        for target in _MARKED.findall(body_html):
+            if target not in found.values():
+                found[f"{MARKER}{target}"] = target
         summary = Markup(
             body_key=key,
             heading_count=_count_headings(tokens),

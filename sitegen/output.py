@@ -20,6 +20,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 
@@ -76,14 +77,19 @@ def check(out_dir: Path, project_root: Path, inputs: Mapping[str, Path]) -> Path
 class OutputFolder:
     """A claimed output folder: its workspace exists and this process holds its lock."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, ready_spare: bool = False):
         self.path = path
         self.workspace = path.parent / f".{path.name}.sitegen"
         self.spare = self.workspace / "spare"
+        self.ready_spare = ready_spare  # link a spare for a first site now, not at its edit
         self.swapped = False  # the output was replaced since the claim
+        self._deleting: list[threading.Thread] = []
 
     def new_tree(self) -> Path:
-        """An empty folder in the workspace to write a whole site into."""
+        """An empty folder in the workspace to write a whole site into. The spare will not
+        be patched: it is deleted meanwhile, while the site is rendered."""
+        if self.spare.exists():
+            self._discard(self.spare)
         return Path(tempfile.mkdtemp(prefix="stage-", dir=self.workspace))
 
     def spare_like_output(self, files: Collection[str]) -> Path:
@@ -118,30 +124,30 @@ class OutputFolder:
             except OSError:  # a file system without hard links
                 shutil.copy2(os.path.join(source, relative), os.path.join(target, relative))
 
-    def swap_in(self, tree: Path, differs: Collection[str]) -> None:
-        """Make `tree` the output in one step; the site it replaces becomes the spare.
-        `differs` lists the files in which the two differ, or for a whole new tree the
-        files written rather than linked from the output."""
+    def swap_in(self, tree: Path, differs: Collection[str], files: Collection[str]) -> None:
+        """Make `tree`, whose files are `files`, the output in one step. The site it
+        replaces becomes the spare: a patched spare and the output differ in `differs`; a
+        whole new tree differs from the last site in `differs`, the files written rather
+        than linked from it, and in the files the last site had and this one has not."""
         (tree / MARKER).unlink(missing_ok=True)  # never written through: it may be a link
         (tree / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         os.chmod(tree, 0o755)
-        if not self.path.exists():  # a first site: its spare costs links now, not later
+        if not self.path.exists():
             os.rename(tree, self.path)
             self.swapped = True
-            self._link_spare(list(_files(self.path)))
-            self._write_state(())
+            if self.ready_spare:
+                self._link_spare(files)
+                self._write_state(())
             return
         _exchange(tree, self.path, self.workspace / "held")
         self.swapped = True
-        if tree != self.spare:  # a whole site was written: the old one is spare, or trash
-            if self.spare.exists():
-                self._discard(self.spare)
+        if tree != self.spare:  # the last site is at `tree` now
             if not (tree / MARKER).is_file():
                 self._discard(tree)  # an empty folder of the user's, or nothing
                 return
-            tree.rename(self.spare)
-            old = set(_files(self.spare)) - {MARKER}
-            differs = {*differs, *(old - set(_files(self.path)))}
+            tree.rename(self.spare)  # the old spare went when this tree was made
+            gone = set(_files(self.spare)) - {MARKER} - set(files)
+            differs = {*differs, *gone}
         self._write_state(differs)
 
     def discard(self, tree: Path) -> None:
@@ -151,10 +157,17 @@ class OutputFolder:
         self._discard(tree)
 
     def _discard(self, folder: Path) -> None:
-        """Rename aside, then delete: a kill midway leaves only what the next build clears."""
+        """Rename aside, then delete while the build goes on (`close` waits for it): a kill
+        midway leaves only what the next build clears."""
         trash = Path(tempfile.mkdtemp(prefix="trash-", dir=self.workspace))
         os.rename(folder, trash / "tree")
-        shutil.rmtree(trash, ignore_errors=True)
+        deleting = threading.Thread(target=shutil.rmtree, args=(trash, True), name="discard")
+        deleting.start()
+        self._deleting.append(deleting)
+
+    def close(self) -> None:
+        for deleting in self._deleting:
+            deleting.join()
 
     def _read_state(self) -> dict | None:
         """What the last swap recorded, if the output and spare are still the two folders
@@ -191,10 +204,12 @@ class OutputFolder:
 
 
 @contextlib.contextmanager
-def claim(out_dir: Path, project_root: Path, inputs: Mapping[str, Path]) -> Iterator[OutputFolder]:
+def claim(
+    out_dir: Path, project_root: Path, inputs: Mapping[str, Path], ready_spare: bool = False
+) -> Iterator[OutputFolder]:
     """Check the output folder (see `check`) and hold its lock for the block; OutputBusy
-    when another build holds it."""
-    folder = OutputFolder(check(out_dir, project_root, inputs))
+    when another build holds it. `ready_spare`: see `OutputFolder`."""
+    folder = OutputFolder(check(out_dir, project_root, inputs), ready_spare)
     workspace = folder.workspace
     if not workspace.exists():  # made whole, marker and all, as another build may too
         workspace.parent.mkdir(parents=True, exist_ok=True)
@@ -218,8 +233,11 @@ def claim(out_dir: Path, project_root: Path, inputs: Mapping[str, Path]) -> Iter
                 "to finish, "
                 "or build into another folder with --out"
             ) from None
-        folder._clear_leftovers()
-        yield folder
+        try:
+            folder._clear_leftovers()
+            yield folder
+        finally:
+            folder.close()
 
 
 def identity(path: Path) -> tuple[int, int] | None:

@@ -96,8 +96,9 @@ class Builder:
         # What the record is for: the next process's no-op check (a preview saves on exit).
         wanted = self.project.cache_dir and (self.autosave or not self._loaded)
         signature = self._signature() if wanted else None
-        project = self.project
-        with output.claim(project.out_dir, project.root, project.inputs) as folder:
+        project = self.project  # a preview's (`index_once`) next build finds its spare ready
+        claimed = output.claim(project.out_dir, project.root, project.inputs, self.index_once)
+        with claimed as folder:
             if not self._loaded:
                 unchanged = self._unchanged(signature, today)
                 if unchanged:  # the memo, the larger file, is not even read
@@ -138,10 +139,8 @@ class Builder:
             env = render.make_environment(project.layouts_dir, site.config, site.plan, self.layouts)
             memo.environment = (env_inputs, env)  # compiled layouts are kept with it
         env = memo.environment[1]
-        # What the output holds is known when this builder's last build left it so.
-        known = memo.output_stats is not None and memo.output_identity == output.identity(
-            folder.path
-        )
+        now = output.identity(folder.path)  # the output is known if the last build left it
+        known = memo.output_stats is not None and memo.output_identity == now
         writer = (
             write.PatchOutput(folder, memo.output_stats) if known else write.StagedOutput(folder)
         )

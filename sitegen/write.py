@@ -96,7 +96,7 @@ class StagedOutput(_Output):
         return file_stats(self.out_dir, self.paths)
 
     def commit(self) -> None:
-        self.folder.swap_in(self._tree, self._new)
+        self.folder.swap_in(self._tree, self._new, self.paths)
         self._tree = None
 
 
@@ -147,7 +147,7 @@ class PatchOutput(_Output):
         spare = self._spare()
         for relative in sorted(removed):
             remove_file(spare, "/".join(_parts(relative)))
-        self.folder.swap_in(spare, self._moved | removed)
+        self.folder.swap_in(spare, self._moved | removed, self.paths)
         self._tree = None
 
 
