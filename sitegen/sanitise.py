@@ -11,6 +11,7 @@ drop is found first by a reading of our own, so the editor is told where.
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 import nh3
@@ -63,6 +64,7 @@ _CLEANER = nh3.Cleaner(
     filter_style_properties={"text-align"},  # how Markdown tables align their columns
 )
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+_MARKDOWN_URL = re.compile(r'<(a|img)\b[^>]*?\b(href|src)="([^"]*)"')
 _IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]+")  # browsers skip these inside a scheme
 
 
@@ -90,8 +92,11 @@ def findings(html: str, source: str) -> list[Finding]:
     """What `clean` would remove from `html` (Markdown's output for the body `source`) and
     every URL with a scheme outside the allowed ones, each with its line in `source`."""
     reader = _Reader()
-    reader.feed(html)
-    reader.close()
+    if "<" in source:
+        reader.feed(html)
+        reader.close()
+    else:  # Markdown alone makes only allowed markup: just its links and pictures to check
+        reader.found = [(m[1], m[2], unescape(m[3]), True) for m in _MARKDOWN_URL.finditer(html)]
     lines = source.split("\n")
     seen: dict[str, int] = {}  # how often each pattern was looked for: the nth is on the nth line
 
