@@ -53,4 +53,4 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	touch $@
 
 clean:
-	rm -rf $(VENV) $(PEERS) _site .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(PEERS) _site ._site.sitegen .pytest_cache .ruff_cache

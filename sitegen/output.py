@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
-import fcntl
 import json
 import os
 import shutil
@@ -25,6 +24,11 @@ from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 
 from .errors import display_path
+
+try:
+    import fcntl
+except ImportError:  # Windows: two builds at once are not kept apart there
+    fcntl = None  # type: ignore[assignment]
 
 MARKER = ".sitegen-output"
 MARKER_TEXT = (
@@ -226,7 +230,8 @@ def claim(
         )
     with open(workspace / "lock", "a+b") as lock:
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if fcntl is not None:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise OutputBusy(
                 f"another build is writing {display_path(out_dir, Path.cwd())} now; wait for it "
