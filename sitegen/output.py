@@ -137,7 +137,10 @@ class OutputFolder:
         (tree / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         os.chmod(tree, 0o755)
         if not self.path.exists():
-            os.rename(tree, self.path)
+            try:
+                os.rename(tree, self.path)  # fails on a folder someone filled since the check
+            except OSError:
+                raise self._appeared() from None
             self.swapped = True
             if self.ready_spare:
                 self._link_spare(files)
@@ -145,14 +148,27 @@ class OutputFolder:
             return
         _exchange(tree, self.path, self.workspace / "held")
         self.swapped = True
-        if tree != self.spare:  # the last site is at `tree` now
-            if not (tree / MARKER).is_file():
-                self._discard(tree)  # an empty folder of the user's, or nothing
-                return
-            tree.rename(self.spare)  # the old spare went when this tree was made
-            gone = set(_files(self.spare)) - {MARKER} - set(files)
-            differs = {*differs, *gone}
-        self._write_state(differs)
+        if tree == self.spare:
+            self._write_state(differs)
+            return
+        if not (tree / MARKER).is_file():  # the folder was empty when checked: still?
+            try:
+                os.rmdir(tree)
+            except OSError:
+                _exchange(tree, self.path, self.workspace / "held")
+                self.swapped = False
+                raise self._appeared() from None
+            return
+        old = _plain_files(tree)  # the last site: the spare, if it holds nothing but files
+        if old is None:
+            self._discard(tree)
+            return
+        tree.rename(self.spare)  # the old spare went when this tree was made
+        self._write_state({*differs, *(old - {MARKER} - set(files))})
+
+    def _appeared(self) -> UnsafeOutput:
+        shown = display_path(self.path, Path.cwd())
+        return UnsafeOutput(f"files appeared in {shown} during the build; it was left as it was")
 
     def discard(self, tree: Path) -> None:
         """Throw away a tree that will not be swapped in."""
@@ -165,7 +181,7 @@ class OutputFolder:
         midway leaves only what the next build clears."""
         trash = Path(tempfile.mkdtemp(prefix="trash-", dir=self.workspace))
         os.rename(folder, trash / "tree")
-        deleting = threading.Thread(target=shutil.rmtree, args=(trash, True), name="discard")
+        deleting = threading.Thread(target=_remove_tree, args=(trash,), name="discard")
         deleting.start()
         self._deleting.append(deleting)
 
@@ -204,7 +220,7 @@ class OutputFolder:
             os.rename(held, self.path)
         for entry in os.scandir(self.workspace):
             if entry.name.startswith(("stage-", "trash-")) or entry.name == "held":
-                shutil.rmtree(entry.path, ignore_errors=True)
+                _remove_tree(Path(entry.path))
 
 
 @contextlib.contextmanager
@@ -245,20 +261,62 @@ def claim(
             folder.close()
 
 
-def identity(path: Path) -> tuple[int, int] | None:
-    """Which folder is at `path` now: a swap puts another there, a rename keeps it."""
+def identity(path: Path) -> tuple | None:
+    """Which site is at `path` now: its folder and the marker written when it was swapped
+    in. A rename keeps both; every swap writes a new marker, so a folder swapped out and
+    back by another build is told apart, even where inode numbers are reused."""
     try:
-        stat = os.stat(path)
+        folder = os.stat(path)
     except OSError:
         return None
-    return (stat.st_dev, stat.st_ino)
+    try:
+        marker = os.stat(path / MARKER)
+        written: tuple = (marker.st_ino, marker.st_mtime_ns)
+    except OSError:
+        written = ()
+    return (folder.st_dev, folder.st_ino, *written)
 
 
-def _files(root: Path) -> Iterator[str]:
-    for folder, _, names in os.walk(root):
-        relative = os.path.relpath(folder, root)
-        for name in names:
-            yield name if relative == "." else f"{relative}/{name}".replace(os.sep, "/")
+def _plain_files(root: Path) -> set[str] | None:
+    """The files of a tree, or None if it holds anything else: a symbolic link, a special
+    file, another file system. Such a tree is never patched, which would write through."""
+    device = os.lstat(root).st_dev
+    found: set[str] = set()
+    folders = [(str(root), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        for entry in os.scandir(folder):
+            stat = entry.stat(follow_symlinks=False)
+            if stat.st_dev != device or entry.is_symlink():
+                return None
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((entry.path, f"{prefix}{entry.name}/"))
+            elif entry.is_file(follow_symlinks=False):
+                found.add(prefix + entry.name)
+            else:
+                return None
+    return found
+
+
+def _remove_tree(root: Path) -> None:
+    """Delete a tree of the workspace: symbolic links are removed, never followed, and a
+    folder of another file system (mounted there) is left alone."""
+    device = os.lstat(root).st_dev
+
+    def remove(folder: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in list(entries):
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.stat(follow_symlinks=False).st_dev == device:
+                        remove(entry.path)
+                else:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+        with contextlib.suppress(OSError):
+            os.rmdir(folder)
+
+    with contextlib.suppress(OSError):
+        remove(str(root))
 
 
 def _link(source: Path, target: Path) -> None:

@@ -129,7 +129,7 @@ class Memo:
     search: tuple[bytes, frozenset[str], int] | None = None  # (inputs, files, records)
     output_stats: dict[str, tuple[int, int]] | None = None  # every file the last build
     # left in the output, with its size and modification time; None: the output is unknown
-    output_identity: tuple[int, int] | None = None  # the folder it left them in
+    output_identity: tuple | None = None  # the site it left them in (`output.identity`)
     environment: tuple[object, jinja2.Environment] | None = None  # (what made it, it)
 
 

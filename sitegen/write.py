@@ -15,6 +15,7 @@ import os
 import shutil
 from collections.abc import Collection, Mapping
 from pathlib import Path
+from stat import S_ISREG
 
 from .output import MARKER, OutputFolder, remove_file
 
@@ -33,8 +34,13 @@ def _parts(relative: str) -> tuple[str, ...]:
 
 
 def _same_bytes(path: Path, content: bytes) -> bool:
+    """Whether `path` is a plain file (never a link, which may lead anywhere) holding
+    `content`."""
     try:
-        return path.stat().st_size == len(content) and path.read_bytes() == content
+        stat = path.lstat()
+        return (
+            S_ISREG(stat.st_mode) and stat.st_size == len(content) and path.read_bytes() == content
+        )
     except OSError:
         return False
 

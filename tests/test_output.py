@@ -7,17 +7,19 @@ import fcntl
 import hashlib
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from sitegen import pipeline
 from sitegen.output import UnsafeOutput
-from sitegen.pipeline import Project
+from sitegen.pipeline import Builder, Project
 
 from .conftest import REPO, copy_project, document
 
@@ -242,3 +244,56 @@ def test_the_pipeline_refuses_too_not_only_the_command_line(project):
     with pytest.raises(UnsafeOutput, match="layouts"):
         pipeline.build(target)
     assert snapshot(project / "layouts") == layouts
+
+
+def test_builders_taking_turns_at_one_output_each_build_their_own_site(project, tmp_path):
+    """A preview keeps its memo between builds; another build swapping the output out and
+    back (a folder alternates with the spare) must not make it patch a site it did not
+    leave there."""
+    content = project / "content"
+    builders = [
+        Builder(Project(project, content, project / "_site", base_url=base, search=False))
+        for base in ("/one/", "/two/")
+    ]
+    page = content / "documents/2.md"
+    for turn, which in enumerate([0, 1, 1, 0, 0, 1, 0]):  # each twice running: a patch
+        page.write_text(page.read_text() + f"\nTurn {turn}.\n")
+        builder = builders[which]
+        builder.build()
+        clean = tmp_path / f"clean-{turn}"
+        pipeline.build(replace(builder.project, out_dir=clean))
+        assert site_files(project / "_site") == site_files(clean), f"turn {turn}"
+
+
+def test_files_that_appear_in_an_empty_output_during_the_build_are_kept(project, tmp_path):
+    target = tmp_path / "mine"
+    target.mkdir()
+
+    def meanwhile(done: int, total: int) -> None:
+        (target / "thesis.txt").write_text("written while the site was built")
+
+    with pytest.raises(UnsafeOutput, match="files appeared"):
+        pipeline.build(Project(project, project / "content", target, search=False), meanwhile)
+    assert snapshot(target) == {
+        "thesis.txt": hashlib.sha256(b"written while the site was built").hexdigest()
+    }
+    workspace = tmp_path / ".mine.sitegen"
+    assert not [p for p in workspace.iterdir() if p.name.startswith(("stage-", "trash-"))]
+
+
+def test_a_link_put_into_the_output_never_leads_a_build_outside(project, tmp_path):
+    assert build(project)[0] == 0
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "1").mkdir(parents=True)
+    (elsewhere / "1/index.html").write_text("precious")
+    shutil.rmtree(project / "_site/documents")
+    os.symlink(elsewhere, project / "_site/documents")
+    os.symlink(elsewhere, project / "_site/media")
+    before = snapshot(elsewhere)
+    page = project / "content/documents/1.md"
+    for edit in range(3):
+        page.write_text(page.read_text() + f"\nEdit {edit}.\n")
+        assert build(project)[0] == 0
+        assert snapshot(elsewhere) == before
+        assert not (project / "_site/media").exists()
+        assert not (project / "_site/documents").is_symlink()
