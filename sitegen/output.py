@@ -123,10 +123,7 @@ class OutputFolder:
             if folder not in made:
                 os.makedirs(os.path.join(target, folder), exist_ok=True)
                 made.add(folder)
-            try:
-                os.link(os.path.join(source, relative), os.path.join(target, relative))
-            except OSError:  # a file system without hard links
-                shutil.copy2(os.path.join(source, relative), os.path.join(target, relative))
+            hard_link(os.path.join(source, relative), os.path.join(target, relative))
 
     def swap_in(self, tree: Path, differs: Collection[str], files: Collection[str]) -> None:
         """Make `tree`, whose files are `files`, the output in one step. The site it
@@ -319,15 +316,21 @@ def _remove_tree(root: Path) -> None:
         remove(str(root))
 
 
+def hard_link(source: str | Path, target: str | Path) -> None:
+    """`target` becomes another name of the file `source`: the same bytes, modification
+    time and all (a copy of them on a file system without hard links)."""
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, target, follow_symlinks=False)
+
+
 def _link(source: Path, target: Path) -> None:
     """`target` becomes another name of `source`, replacing whatever was there."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(FileNotFoundError):
         target.unlink()
-    try:
-        os.link(source, target)
-    except OSError:  # a file system without hard links
-        shutil.copy2(source, target)
+    hard_link(source, target)
 
 
 def remove_file(root: Path, relative: str) -> None:

@@ -12,12 +12,11 @@ skip it.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from stat import S_ISREG
 
-from .output import MARKER, OutputFolder, remove_file
+from .output import MARKER, OutputFolder, hard_link, remove_file
 
 
 class UnsafePath(ValueError):
@@ -87,10 +86,7 @@ class StagedOutput(_Output):
         target = _place(self._tree, relative)
         previous = self.out_dir.joinpath(*_parts(relative))
         if _same_bytes(previous, content):
-            try:
-                os.link(previous, target)  # the same file, modification time and all
-            except OSError:
-                shutil.copy2(previous, target)
+            hard_link(previous, target)
             self.unchanged += 1
         else:
             target.write_bytes(content)
