@@ -19,7 +19,7 @@ from .conftest import REPO
 README = (REPO / "README.md").read_text(encoding="utf-8")
 STAGES = {
     "load", "validate", "markup", "catalog", "plan", "render", "views", "pages", "images",
-    "search", "exports", "write", "output",
+    "search", "exports", "write", "output", "scaffold",
 }  # fmt: skip
 # A page's context is made of the item views; the writers write into the output's trees.
 BUILDS_ON = {"pages": {"views"}, "write": {"output"}}
@@ -57,6 +57,19 @@ def _sitegen_imports(module: str) -> set[str]:
     return found
 
 
+# Above the stages: what runs them and remembers between builds, the pipeline, and the
+# command line and server on top. Each layer imports only from itself and those before.
+INCREMENTAL = {"cache", "bodies", "parallel", "prepare", "datafiles", "indexing"}
+LAYERS = [BOTTOM, FORMATS, STAGES, INCREMENTAL, {"pipeline"}, {"cli", "serve", "__init__"}]
+MODULES = sorted(p.stem for p in (REPO / "sitegen").glob("*.py"))
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_module_has_one_layer_and_imports_nothing_above_it(module):
+    (place,) = [n for n, layer in enumerate(LAYERS) if module in layer]
+    assert _sitegen_imports(module) <= set().union(*LAYERS[: place + 1])
+
+
 @pytest.mark.parametrize("stage", sorted(STAGES))
 def test_stages_import_only_records_errors_and_formats(stage):
     assert _sitegen_imports(stage) <= BOTTOM | FORMATS | BUILDS_ON.get(stage, set())
@@ -72,7 +85,7 @@ def test_bottom_layer_imports_nothing_above_it(module):
     assert _sitegen_imports(module) <= BOTTOM
 
 
-@pytest.mark.parametrize("module", sorted(p.stem for p in (REPO / "sitegen").glob("*.py")))
+@pytest.mark.parametrize("module", MODULES)
 def test_every_module_imports_on_its_own(module):
     code = f"import importlib; importlib.import_module('sitegen.{module}')"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
