@@ -156,12 +156,12 @@ class OutputFolder:
                 self.swapped = False
                 raise self._appeared() from None
             return
-        old = _plain_files(tree)  # the last site: the spare, if it holds nothing but files
+        old = plain_files(tree)  # the last site: the spare, if it holds nothing but files
         if old is None:
             self._discard(tree)
             return
         tree.rename(self.spare)  # the old spare went when this tree was made
-        self._write_state({*differs, *(old - {MARKER} - set(files))})
+        self._write_state({*differs, *(old.keys() - {MARKER} - set(files))})
 
     def _appeared(self) -> UnsafeOutput:
         shown = display_path(self.path, Path.cwd())
@@ -248,8 +248,7 @@ def claim(
         except BlockingIOError:
             raise OutputBusy(
                 f"another build is writing {display_path(out_dir, Path.cwd())} now; wait for it "
-                "to finish, "
-                "or build into another folder with --out"
+                "to finish, or build into another folder with --out"
             ) from None
         try:
             folder._clear_leftovers()
@@ -274,11 +273,12 @@ def identity(path: Path) -> tuple | None:
     return (folder.st_dev, folder.st_ino, *written)
 
 
-def _plain_files(root: Path) -> set[str] | None:
-    """The files of a tree, or None if it holds anything else: a symbolic link, a special
-    file, another file system. Such a tree is never patched, which would write through."""
+def plain_files(root: Path) -> dict[str, tuple[int, int]] | None:
+    """Each file of a tree with its size and modification time, or None if the tree holds
+    anything else: a symbolic link, a special file, another file system. Such a tree is
+    never patched, which would write through it."""
     device = os.lstat(root).st_dev
-    found: set[str] = set()
+    found: dict[str, tuple[int, int]] = {}
     folders = [(str(root), "")]
     while folders:
         folder, prefix = folders.pop()
@@ -289,7 +289,7 @@ def _plain_files(root: Path) -> set[str] | None:
             if entry.is_dir(follow_symlinks=False):
                 folders.append((entry.path, f"{prefix}{entry.name}/"))
             elif entry.is_file(follow_symlinks=False):
-                found.add(prefix + entry.name)
+                found[prefix + entry.name] = (stat.st_size, stat.st_mtime_ns)
             else:
                 return None
     return found

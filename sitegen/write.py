@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 from stat import S_ISREG
 
-from .output import MARKER, OutputFolder, hard_link, remove_file
+from .output import MARKER, OutputFolder, hard_link, plain_files, remove_file
 
 
 class UnsafePath(ValueError):
@@ -64,9 +64,6 @@ class _Output:
         self.unchanged = 0  # files left as they were
         self.paths: set[str] = set()  # every file of the new site, written or kept
         self._tree: Path | None = None
-
-    def write_bytes(self, relative: str, content: bytes) -> None:
-        raise NotImplementedError
 
     def discard(self) -> None:
         if self._tree is not None:
@@ -148,7 +145,7 @@ class PatchOutput(_Output):
             return
         spare = self._spare()
         for relative in sorted(removed):
-            remove_file(spare, "/".join(_parts(relative)))
+            remove_file(spare, relative)  # checked when the last build wrote it
         self.folder.swap_in(spare, self._moved | removed, self.paths)
         self._tree = None
 
@@ -183,24 +180,11 @@ def holds_exactly(out_dir: Path, stats: Mapping[str, tuple[int, int]]) -> bool:
     same size and modification time. A file added by hand is noticed too, so that a build
     replaces the folder whole instead of patching around it (a tenth of a second at
     10,000 items more than `untouched`, which a build that changes nothing is spared)."""
-    found = 0
-    folders = [(str(out_dir), "")]
-    while folders:
-        folder, prefix = folders.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            return False
-        for entry in entries:
-            relative = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                folders.append((entry.path, relative + "/"))
-                continue
-            if relative == MARKER:
-                continue
-            known = stats.get(relative)
-            stat = entry.stat(follow_symlinks=False)
-            if known is None or (stat.st_size, stat.st_mtime_ns) != known:
-                return False
-            found += 1
-    return found == len(stats)
+    try:
+        found = plain_files(out_dir)
+    except OSError:
+        return False
+    if found is None:
+        return False
+    found.pop(MARKER, None)
+    return found == stats

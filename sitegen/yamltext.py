@@ -35,10 +35,10 @@ FrontMatterLoader.yaml_implicit_resolvers = {
 }
 
 
-def control_characters(text: str, shown: str, first_line: int = 1) -> list[ContentError]:
+def control_characters(text: str, shown: str) -> list[ContentError]:
     """An error for each line of `text` holding a control character (ten at most)."""
     errors = []
-    for number, line in enumerate(text.split("\n"), start=first_line):
+    for number, line in enumerate(text.split("\n"), start=1):
         if found := CONTROL.search(line):
             errors.append(ContentError(shown, number, "", _control_message(found[0])))
             if len(errors) == 10:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +84,12 @@ def document(number: int, title: str = "A study", date: str = "2010", extra: str
     return (
         f"---\ntitle: {title}\nnumber: {number}\ndate: {date}\n{extra}---\nSummary of the study.\n"
     )
+
+
+def build_py(root: Path, *args: str, **options) -> subprocess.CompletedProcess:
+    """`python build.py ARGS` in `root`, in a process of its own, its output as text."""
+    command = [sys.executable, "build.py", *args]
+    return subprocess.run(command, cwd=root, capture_output=True, text=True, **options)
 
 
 def copy_project(root: Path) -> Path:

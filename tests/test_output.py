@@ -21,7 +21,7 @@ from sitegen import pipeline
 from sitegen.output import UnsafeOutput
 from sitegen.pipeline import Builder, Project
 
-from .conftest import REPO, copy_project, document
+from .conftest import REPO, build_py, copy_project, document
 
 MARKER = ".sitegen-output"
 
@@ -57,9 +57,7 @@ def build(root: Path, *args: str) -> tuple[int, str, str]:
 
 
 def _run(root: Path, *args: str) -> tuple[int, str, str]:
-    finished = subprocess.run(
-        [sys.executable, "build.py", *args], cwd=root, capture_output=True, text=True
-    )
+    finished = build_py(root, *args)
     return finished.returncode, finished.stdout, finished.stderr
 
 
@@ -96,13 +94,7 @@ def test_the_home_folder_and_the_file_system_root_are_refused(project, tmp_path)
     home.mkdir()
     environment = {**os.environ, "HOME": str(home)}
     for target, says in ((str(home), "your home folder"), ("/", "the root of the file system")):
-        finished = subprocess.run(
-            [sys.executable, "build.py", "--no-search", "--out", target],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            env=environment,
-        )
+        finished = build_py(project, "--no-search", "--out", target, env=environment)
         assert finished.returncode == 2 and says in finished.stderr, finished.stderr
     assert list(home.iterdir()) == []
 
