@@ -22,7 +22,7 @@ import pickle
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 
 import jinja2
@@ -133,8 +133,8 @@ class Journal:
     a build that changed a few entries of a memo of tens of megabytes writes those alone.
     The changes are folded into a new base once they are a sixteenth of its size.
 
-    Dict fields are compared entry by entry, other fields whole, against the base as it
-    was read or written: a value in the record must be replaced, never changed in place.
+    Fields of the record, and of records in its fields (a memo's stages), are compared
+    with the base as it was read or written: dicts entry by entry, others whole: a value in the record must be replaced, never changed in place.
     """
 
     FOLD = 16
@@ -157,9 +157,10 @@ class Journal:
         except Damaged as problem:
             raise Damaged(f"{problem} (its file of changes)") from None
         if isinstance(changes, _Changes) and changes.base == token:
-            record = replace(record, **changes.fields)
+            for name, value in changes.fields.items():
+                _set(record, name, value)
             for name, entries in changes.entries.items():
-                value = getattr(record, name)
+                value = _get(record, name)
                 for key in changes.removed[name]:
                     value.pop(key, None)
                 value.update(entries)
@@ -182,7 +183,26 @@ class Journal:
 
 
 def _fields(record: object) -> dict[str, object]:
-    return {f.name: getattr(record, f.name) for f in fields(record)}  # type: ignore[arg-type]
+    """The record's fields by name; those of a record in a field as "field.inner"."""
+    found: dict[str, object] = {}
+    for name in (f.name for f in fields(record)):  # type: ignore[arg-type]
+        value = getattr(record, name)
+        if is_dataclass(value) and not isinstance(value, type):
+            found |= {f"{name}.{f.name}": getattr(value, f.name) for f in fields(value)}
+        else:
+            found[name] = value
+    return found
+
+
+def _get(record: object, name: str) -> object:
+    for part in name.split("."):
+        record = getattr(record, part)
+    return record
+
+
+def _set(record: object, name: str, value: object) -> None:
+    outer, _, last = name.rpartition(".")
+    setattr(_get(record, outer) if outer else record, last, value)
 
 
 def _copied(values: dict[str, object]) -> dict[str, object]:

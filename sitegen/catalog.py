@@ -5,9 +5,11 @@ once: duplicate document numbers, references to nothing, tags that would share a
 
 from __future__ import annotations
 
+import datetime
 import heapq
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Set
+from dataclasses import replace
 from itertools import count
 
 from .config import SiteConfig
@@ -367,3 +369,29 @@ def _best_scored(
         pool = frozenset().union(*done.pop(best)) - excluded
         chosen += sorted(pool)[: SIMILAR_LIMIT - len(chosen)]
     return chosen
+
+
+def publishable(
+    items: list[Item], today: datetime.date, include_all: bool
+) -> tuple[list[Item], dict[str, str], datetime.date | None]:
+    """Split off drafts and scheduled items, or keep them marked when `include_all`; and
+    say on which day the first scheduled item comes out (the site changes on that day).
+
+    An item is scheduled when its date starts after `today`. Events are the exception:
+    their date is when they happen, and an upcoming event is announced before it.
+    """
+    shown: list[Item] = []
+    held: dict[str, str] = {}
+    releases = []
+    for item in items:
+        first_day = datetime.date(item.date.year, item.date.month or 1, item.date.day or 1)
+        scheduled = item.kind != "event" and first_day > today
+        if scheduled:
+            releases.append(first_day)
+        if item.draft or scheduled:
+            if not include_all:
+                held[item.key] = "draft" if item.draft else "scheduled"
+                continue
+            item = replace(item, scheduled=scheduled)
+        shown.append(item)
+    return shown, held, min(releases, default=None)

@@ -17,7 +17,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import output, pipeline, scaffold
+from . import load, output, pipeline, scaffold
 from .config import FULL_URL, PATH_ONLY, url_path
 from .errors import BuildFailed, display_path, format_errors
 
@@ -129,7 +129,7 @@ def main(argv: Sequence[str] | None = None, root: Path | None = None) -> int:
         if args.command == "serve":
             return _serve(project, args)
         if args.command == "check":
-            site = pipeline.prepare(project)
+            site = pipeline.Builder(project).check()
             for warning in site.warnings:
                 print(f"warning: {warning}", file=sys.stderr)
             if not args.quiet:
@@ -282,7 +282,7 @@ def _is_loopback(host: str) -> bool:
 
 def _new(project: pipeline.Project, kind: str, title: str) -> int:
     relative, text = scaffold.new_file(
-        kind, title, datetime.date.today(), pipeline.next_document_number(project)
+        kind, title, datetime.date.today(), _next_document_number(project)
     )
     path = project.content_dir / relative
     shown = display_path(path, Path.cwd())
@@ -295,3 +295,17 @@ def _new(project: pipeline.Project, kind: str, title: str) -> int:
         return EXIT_USAGE
     print(f"Created {shown}, a draft: fill in its fields, then delete 'draft: true' to publish.")
     return 0
+
+
+def _next_document_number(project: pipeline.Project) -> int:
+    """One above the highest document number in use, drafts and broken files included."""
+    tree = load.read_content(project.content_dir, "")
+    numbers = [
+        number
+        for source in tree.sources
+        if source.kind == "document"
+        and isinstance(number := source.front_matter.get("number"), int)
+    ]
+    documents = project.content_dir / "documents"
+    stems = [int(p.stem) for p in documents.glob("*.md") if p.stem.isdigit()]
+    return max([*numbers, *stems], default=0) + 1

@@ -1,57 +1,171 @@
-"""The data stage: every file that is not a page, each with a hash of what it is made of.
+"""Every file of the site that is not a page, each made only when what it is made of
+changed: attachments, pictures, assets, feeds and exports, and the search index.
 
-Each record's part of the data files (`exports.Fragments`) is kept between builds by a
-hash of its inputs; the stale ones are made in worker processes, as a cold build makes
-all of them. `exports` then joins them into feeds, the sitemap and the catalogue files.
+A file's stamp says what it is made of; a file whose stamp is the last build's is kept
+without being made or read back. Each record's part of the feeds and exports
+(`exports.Fragments`) is kept by a hash of its inputs, so that a rebuild after one edit
+formats one item and joins the parts. Search indexing is Pagefind's program, slow and
+large, so it runs only when an item page or a PDF changed, and a preview indexes once.
 """
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Callable, Iterator, Mapping
+import hashlib
+import pickle
+from collections.abc import Callable, Mapping
 from functools import partial
 
-from . import exports, load, parallel
-from .pages import PageInputs
-from .prepare import Memo, Project, Site
+from . import exports, load, parallel, search, write
+from .dependencies import PageBook
+from .memo import DataMemo, SearchMemo, Stamp
+from .project import Project, Site
 from .views import Views
 
-
-def data_files(
-    site: Site, views: Views, inputs: PageInputs, memo: Memo, project: Project
-) -> Iterator[tuple[str, bytes, Callable[[], bytes]]]:
-    """Each data file's path, a hash of its inputs, and how to make it (see `exports`)."""
-    changed = _last_changes(site, project, memo)
-    digests = {key: inputs.data_digest(key) for key in site.catalog.items}
-    parts = _data_parts(site, views, digests, memo, project.jobs)
-    yield from exports.data_files(site.catalog, site.config, site.plan, changed, digests, parts)
+Output = write.PatchOutput | write.StagedOutput
 
 
-def _data_parts(
-    site: Site, views: Views, digests: Mapping[str, bytes], memo: Memo, jobs: int
-) -> dict[str, exports.Fragments]:
-    """Every record's part of the data files: the last build's where its inputs are the
-    same (`digests`), the others made in worker processes, as a cold build makes them all."""
-    records = [key for key, item in site.catalog.items.items() if item.kind in exports.RECORD_KINDS]
-    parts = {
-        key: memo.data[key][1] for key in records if memo.data.get(key, (None,))[0] == digests[key]
-    }
-    todo = [key for key in records if key not in parts]
-    summaries = {key: views.summary(key) for key in todo}
-    make = partial(exports.fragments, site.catalog, summaries, site.config, site.plan)
-    for made in parallel.run_chunks(make, todo, parallel.usable_jobs(jobs, len(todo))):
-        parts.update(made)
-    memo.data = {key: (digests[key], part) for key, part in parts.items()}
-    return parts
+class OtherFiles:
+    """Writes the files that are not pages into `output`, keeping what is unchanged."""
+
+    def __init__(self, output: Output, last: DataMemo, known: bool):
+        self.output, self.last, self.known = output, last, known
+        self.stamps: dict[str, Stamp] = {}
+
+    def place(self, path: str, stamp: Stamp, make: Callable[[], bytes]) -> None:
+        self.stamps[path] = stamp
+        if self.known and self.last.stamps.get(path) == stamp:
+            self.output.keep(path)
+        else:
+            self.output.write_bytes(path, make())
+
+    def copy_files(self, site: Site, project: Project) -> None:
+        """Attachments, gallery pictures and assets."""
+        for source, path in site.plan.copies:
+            stamp = (source, site.file_versions.get(source))
+            self.place(path, stamp, (project.content_dir / source).read_bytes)
+        for source, large, thumbnail in site.plan.pictures:
+            picture, version = site.pictures[source], site.file_versions.get(source)
+            self.place(large, (source, version, "large"), lambda p=picture: p.large)
+            self.place(thumbnail, (source, version, "thumbnail"), lambda p=picture: p.thumbnail)
+        for name, content in sorted(site.assets.items()):
+            # Named by a hash of its bytes: the name is all that can change.
+            self.place(site.plan.asset_urls[name], name, lambda c=content: c)
+
+    def data_files(self, site: Site, views: Views, book: PageBook, project: Project) -> DataMemo:
+        """Feeds, the sitemap and the exports; returns what to record of them."""
+        commit_days = self.last.commit_days
+        head = load.git_head(project.content_dir)
+        if commit_days is None or commit_days[0] != head:
+            commit_days = (head, load.commit_days(project.content_dir))
+        paths = {key: site.source_paths[key] for key in site.catalog.items}
+        mtimes = {path: site.file_versions[path][1] for path in paths.values()}
+        changes = load.last_changes(commit_days[1], mtimes)
+        changed = {key: changes[path] for key, path in paths.items()}
+        digests = {key: book.inputs.data_digest(key) for key in site.catalog.items}
+        parts = self._parts(site, views, digests, project.jobs)
+        made = exports.data_files(site.catalog, site.config, site.plan, changed, digests, parts)
+        for path, stamp, make in made:
+            self.place(path, stamp, make)
+        kept = {key: (digests[key], part) for key, part in parts.items()}
+        return DataMemo(kept, book.inputs.data_digests, self.stamps, commit_days)
+
+    def _parts(
+        self, site: Site, views: Views, digests: Mapping[str, bytes], jobs: int
+    ) -> dict[str, exports.Fragments]:
+        """Every record's part of the data files: the last build's where its inputs are
+        the same, the others made in worker processes, as a cold build makes them all."""
+        records = [k for k, item in site.catalog.items.items() if item.kind in exports.RECORD_KINDS]
+        last = self.last.parts
+        parts = {key: last[key][1] for key in records if last.get(key, (None,))[0] == digests[key]}
+        todo = [key for key in records if key not in parts]
+        summaries = {key: views.summary(key) for key in todo}
+        make = partial(exports.fragments, site.catalog, summaries, site.config, site.plan)
+        for made in parallel.run_chunks(make, todo, parallel.usable_jobs(jobs, len(todo))):
+            parts.update(made)
+        return parts
 
 
-def _last_changes(site: Site, project: Project, memo: Memo) -> dict[str, datetime.date]:
-    """The day each item's file last changed, by item key. Commit days change only with
-    the commit checked out, so they are kept by it."""
-    head = load.git_head(project.content_dir)
-    if memo.commit_days is None or memo.commit_days[0] != head:
-        memo.commit_days = (head, load.commit_days(project.content_dir))
-    paths = {key: site.source_paths[key] for key in site.catalog.items}
-    mtimes = {path: site.file_versions[path][1] for path in paths.values()}
-    changes = load.last_changes(memo.commit_days[1], mtimes)
-    return {key: changes[path] for key, path in paths.items()}
+def write_index(
+    site: Site,
+    views: Views,
+    project: Project,
+    last: SearchMemo,
+    book: PageBook,
+    fresh_html: Mapping[str, str],
+    output: Output,
+    index_once: bool,
+) -> tuple[int, SearchMemo]:
+    """Write the search index, or keep the last one when no item page and no PDF
+    changed, or always when indexing once (a preview's edits must not wait for it).
+    Item pages not rendered this time are read back from the output. Returns how many
+    records the index holds, and what to record of it."""
+    keep = last.index is not None and isinstance(output, write.PatchOutput)
+    pdf_texts: dict[tuple, str] = {}
+    if keep and index_once:
+        return _keep_index(last, output), last
+    items = [page for page in site.plan.pages if page.view == "item"]
+    records = _pdf_records(site, views, project, last.pdf_texts, pdf_texts)
+    inputs = hashlib.blake2b(digest_size=16)
+    for page in items:
+        inputs.update(page.output_path.encode() + book.prints[page.output_path])
+    inputs.update(pickle.dumps(records))
+    if keep and last.index[0] == inputs.digest():
+        return _keep_index(last, output), SearchMemo(last.index, pdf_texts)
+    pages = [
+        (
+            site.config.base_path + page.url,
+            fresh_html.get(page.output_path)
+            or (project.out_dir / page.output_path).read_text(encoding="utf-8"),
+        )
+        for page in items
+    ]
+    files = search.build_index(pages, records, site.config.language)
+    for path, content in files.items():
+        output.write_bytes(f"{search.INDEX_FOLDER}/{path}", content)
+    count = len(pages) + len(records)
+    written = frozenset(f"{search.INDEX_FOLDER}/{p}" for p in files)
+    return count, SearchMemo((inputs.digest(), written, count), pdf_texts)
+
+
+def _keep_index(last: SearchMemo, output: write.PatchOutput) -> int:
+    _, files, count = last.index  # type: ignore[misc]
+    for path in files:
+        output.keep(path)
+    return count
+
+
+def _pdf_records(
+    site: Site, views: Views, project: Project, known: Mapping[tuple, str], kept: dict
+) -> list[search.Record]:
+    """One search record per shipped PDF, under its item's URL and with its item's
+    filters. Extracted text is kept by file version (`known`, `kept`): reading PDFs is
+    the slow part."""
+    records = []
+    for key in sorted(site.catalog.items):
+        item = site.catalog.items[key]
+        for attachment in item.files:
+            if attachment.media_type != "application/pdf" or not attachment.path:
+                continue
+            version = (attachment.path, site.file_versions.get(attachment.path))
+            if version not in known:
+                data = (project.content_dir / attachment.path).read_bytes()
+                kept[version] = search.pdf_text(data)
+            else:
+                kept[version] = known[version]
+            if text := kept[version]:
+                brief = views.brief(key)
+                file = attachment.label
+                records.append(
+                    search.Record(
+                        url=site.config.base_path + site.plan.item_urls[key],
+                        title=item.title,
+                        text=text,
+                        filters=views.search_filters(key),
+                        meta={
+                            "kind": brief["kind_label"],
+                            "date": brief["dates"],
+                            "file": file if "pdf" in file.lower() else f"{file} (PDF)",
+                        },
+                    )
+                )
+    return records

@@ -7,21 +7,15 @@ sharing service reads JPEG. Pure on bytes, so results can be kept by the source'
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from .model import Picture
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PillowImage
 
 LARGE = 1600  # longest side of the version a reader opens
 THUMBNAIL = (480, 360)  # the box a thumbnail fits in
-
-
-@dataclass(frozen=True)
-class Picture:
-    large: bytes
-    thumbnail: bytes
-    thumbnail_size: tuple[int, int]
 
 
 class NotAPicture(ValueError):

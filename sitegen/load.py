@@ -49,16 +49,19 @@ RACY_NS = 2_000_000_000  # a file changed this recently may change again unseen 
 def read_content(
     content_dir: Path,
     shown_prefix: str,
-    memo: ParseMemo | None = None,
+    parsed: ParseMemo | None = None,
     stats: StatMemo | None = None,
+    known: Mapping[str, tuple[int, int] | None] | None = None,
 ) -> ContentTree:
     """Read every file below `content_dir`; `shown_prefix` is how messages name that folder.
 
-    `memo` maps a path to the hash of its bytes and what parsing them gave; a file whose
+    `parsed` maps a path to the hash of its bytes and what parsing them gave; a file whose
     bytes are unchanged is not parsed again. `stats` remembers the hash by size and
     modification time, so an unchanged file is not even read. Both are updated in place.
+    `known`, from `listing_after`, names the files instead of a walk of the folder, with
+    the size and time of each that is known unchanged (None: look).
     """
-    memo = {} if memo is None else memo
+    memo = {} if parsed is None else parsed
     stats = {} if stats is None else stats
     sources: list[Source] = []
     errors: list[ContentError] = []
@@ -67,7 +70,7 @@ def read_content(
     digests: dict[str, bytes] = {}
     settled = time.time_ns() - RACY_NS
     prefix = len(os.path.join(content_dir, ""))  # _walk's paths all start with it
-    for path in _walk(content_dir):
+    for path in _walk(content_dir) if known is None else known:
         relative = path[prefix:].replace(os.sep, "/")
         shown = f"{shown_prefix}/{relative}" if shown_prefix else relative
         if _NAME_CONTROL.search(relative):
@@ -75,15 +78,18 @@ def read_content(
             visible = _NAME_CONTROL.sub(lambda found: f"\\x{ord(found[0]):02x}", shown)
             errors.append(ContentError(visible, 0, "", message))
             continue
-        stat = os.lstat(path)
-        if S_ISLNK(stat.st_mode):
-            if problem := _link_problem(path, content_dir, "content"):
-                errors.append(ContentError(shown, 0, "", problem))
-                continue
-            stat = os.stat(path)
-        file_versions[relative] = (stat.st_size, stat.st_mtime_ns)
+        version = known.get(path) if known else None
+        if version is None:
+            stat = os.lstat(path)
+            if S_ISLNK(stat.st_mode):
+                if problem := _link_problem(path, content_dir, "content"):
+                    errors.append(ContentError(shown, 0, "", problem))
+                    continue
+                stat = os.stat(path)
+            version = (stat.st_size, stat.st_mtime_ns)
+        file_versions[relative] = version
         if not relative.lower().endswith(".md"):
-            file_sizes[relative] = stat.st_size
+            file_sizes[relative] = version[0]
             continue
         folder = relative.split("/", 1)[0] if "/" in relative else ""
         if folder not in FOLDERS:
@@ -94,20 +100,20 @@ def read_content(
                 )
             )
             continue
-        known, raw = stats.get(relative), None
-        if known and known[:2] == (stat.st_size, stat.st_mtime_ns) and relative in memo:
-            digest = known[2]
+        raw, last = None, stats.get(relative)
+        if last and last[:2] == version and relative in memo:
+            digest = last[2]
         else:
             raw = Path(path).read_bytes()
             digest = hashlib.blake2b(raw, digest_size=16).digest()
-            if stat.st_mtime_ns < settled:
-                stats[relative] = (stat.st_size, stat.st_mtime_ns, digest)
+            if version[1] < settled:
+                stats[relative] = (*version, digest)
             else:
                 stats.pop(relative, None)
         digests[relative] = digest
-        parsed = memo.get(relative)
-        if parsed is not None and parsed[0] == digest:
-            result = parsed[1]
+        before = memo.get(relative)
+        if before is not None and before[0] == digest:
+            result = before[1]
         else:
             raw = Path(path).read_bytes() if raw is None else raw
             result = parse_source(relative, shown, FOLDERS[folder], raw)
@@ -134,6 +140,27 @@ def _walk(root: Path) -> list[str]:
             if not _IGNORED.search(name):
                 found.append(os.path.join(directory, name))
     return sorted(found)
+
+
+def listing_after(
+    content_dir: Path, versions: Mapping[str, tuple[int, int]], changed: Iterable[Path]
+) -> dict[str, tuple[int, int] | None] | None:
+    """The files `_walk` would find after the files of `versions` (by path in the content
+    folder) saw the `changed` paths change, appear or go: for a preview, whose watcher
+    says what changed, to read without walking a catalogue. None when a folder changed."""
+    root = os.path.join(content_dir, "")
+    known: dict[str, tuple[int, int] | None] = {root + p: v for p, v in versions.items()}
+    for path in map(str, changed):
+        if not path.startswith(root):
+            continue
+        parts = path[len(root) :].split(os.sep)
+        known.pop(path, None)
+        if os.path.isdir(path):
+            return None
+        hidden = any(p.startswith(".") for p in parts[:-1]) or _IGNORED.search(parts[-1])
+        if os.path.lexists(path) and not hidden:
+            known[path] = None
+    return dict(sorted(known.items()))
 
 
 def _link_problem(path: str, root: Path, folder: str) -> str:

@@ -163,6 +163,15 @@ class Markup:
     findings: tuple[Finding, ...] = ()  # what the sanitiser refused (see `sanitise`)
 
 
+@dataclass(frozen=True)
+class Picture:
+    """A gallery picture's large version and thumbnail, both JPEG (see `images`)."""
+
+    large: bytes
+    thumbnail: bytes
+    thumbnail_size: tuple[int, int]
+
+
 Body = tuple[str, str]  # a body's HTML and its table of contents' HTML
 
 

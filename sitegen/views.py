@@ -7,6 +7,7 @@ its HTML depends on (which is what lets a rebuild skip pages whose context is un
 
 from __future__ import annotations
 
+import copy
 import mimetypes
 import re
 from collections.abc import Mapping
@@ -15,19 +16,16 @@ from urllib.parse import urlsplit
 from markupsafe import Markup as SafeHtml
 
 from . import cite
-from .config import SiteConfig
 from .model import (
     CITED_KINDS,
     BodyLookup,
-    Catalog,
     Item,
-    Markup,
     PartialDate,
     PlannedPage,
-    SitePlan,
     citation_file,
     page_url,
 )
+from .project import Site
 
 KIND_LABELS = {
     "event": ("Event", "Events"),
@@ -46,30 +44,30 @@ VIEW_TEMPLATES = {
     "doc_type": "doc_type.html", "not_found": "404.html", "search": "search.html",
     "data": "data.html",
 }  # fmt: skip
+RELATIONS = ("reports_of_event", "events_of_report", "related", "similar", "translations")
 _CONTENT_LINK = re.compile(r'href="content:([^"#]*)(#[^"]*)?"')
 
 
 class Views:
     """Display-ready views of every item and index, computed once per build."""
 
-    def __init__(
-        self,
-        catalog: Catalog,
-        markups: Mapping[str, Markup],
-        bodies: BodyLookup,
-        plan: SitePlan,
-        config: SiteConfig,
-        thumbnail_sizes: Mapping[str, tuple[int, int]] | None = None,
-    ):
-        self.catalog, self.markups, self.plan, self.config = catalog, markups, plan, config
+    def __init__(self, site: Site, bodies: BodyLookup):
+        catalog, plan = site.catalog, site.plan
+        self.catalog, self.markups, self.plan, self.config = (
+            catalog,
+            site.markups,
+            plan,
+            site.config,
+        )
         self.bodies = bodies
-        self.thumbnail_sizes = thumbnail_sizes or {}
+        self.thumbnail_sizes = site.thumbnail_sizes
+        self.item_digests = site.item_digests  # all each item's file makes
         self.feeds = {feed.path: feed for feed in plan.feeds}
         self.search = any(page.view == "search" for page in plan.pages)
-        self.base = config.base_path
+        self.base = site.config.base_path
         self._briefs: dict[str, dict] = {}
-        self.read: set[tuple[str, str]] | None = None  # when a set, what views were asked for
-        self.outline = False  # when true, a brief is given as its key (see `PageInputs`)
+        self.read: set[tuple[str, str]] | None = None  # what a `recording` was asked for
+        self.outline = False  # a recording's list entries are their keys alone
         self.terms = {term.slug: term for term in catalog.tags}
         self.types = {term.slug: term for term in catalog.doc_types}
         pages = [catalog.items[k] for k in catalog.by_kind["page"] if catalog.items[k].menu]
@@ -86,9 +84,67 @@ class Views:
             ),
         ]
 
+    def recording(self, outline: bool = False) -> Views:
+        """These views for one page, noting in `read` each view the page asks for: what
+        the page is made of (see `dependencies`). With `outline`, a list entry is given
+        as its key alone, as a list page's outline needs no more."""
+        page_views = copy.copy(self)  # the caches are shared, the record is its own
+        page_views.read, page_views.outline = set(), outline
+        return page_views
+
     def _note(self, view: str, key: str) -> None:
         if self.read is not None:
             self.read.add((view, key))
+
+    def value(self, view: str, key: str) -> object:
+        """What a view noted as (`view`, `key`) is made of, for `dependencies` to hash:
+        the same lookups the views themselves read, so nothing is listed twice."""
+        return getattr(self, f"_{view}_value")(key)
+
+    def _brief_value(self, key: str) -> object:
+        return self.brief(key)
+
+    def _version_value(self, key: str) -> object:
+        return self.version(key)
+
+    def _tag_value(self, spelling: str) -> object:
+        slug = self.catalog.tag_slug[spelling]
+        return slug, self.terms[slug].name
+
+    def _url_value(self, key: str) -> object:
+        return self.plan.item_urls[key]
+
+    def _source_value(self, key: str) -> object:
+        return self.item_digests[key]  # the item, its body and summary: all its file made
+
+    def _links_value(self, key: str) -> object:
+        return self.links(key)
+
+    def _files_value(self, key: str) -> object:
+        return self.placed(key)
+
+    def links(self, key: str) -> dict[str, tuple[str, ...]]:
+        """The items an item's page names, by relation, as the catalog found them."""
+        self._note("links", key)
+        catalog = self.catalog
+        return {relation: getattr(catalog, relation).get(key, ()) for relation in RELATIONS}
+
+    def placed(self, key: str) -> dict[str, object]:
+        """Where the plan put an item's files and pictures, and its types' slugs."""
+        self._note("files", key)
+        item, plan = self.catalog.items[key], self.plan
+        return {
+            "files": {f.path: plan.attachment_urls[f.path] for f in item.files if f.path},
+            "pictures": {
+                image.path: (
+                    plan.attachment_urls[image.path],
+                    plan.thumbnail_urls[image.path],
+                    self.thumbnail_sizes[image.path],
+                )
+                for image in item.images
+            },
+            "types": {name: self.catalog.doc_type_slug[name] for name in item.doc_types},
+        }
 
     def brief(self, key: str) -> dict:
         """What a list entry shows: title, link, kind, date, summary."""
@@ -116,11 +172,12 @@ class Views:
 
     def item(self, key: str) -> dict:
         """Everything an item's own page shows."""
-        self._note("item", key)
+        self._note("source", key)
+        self._note("url", key)
         item = self.catalog.items[key]
         markup = self.markups[key]
         body_html, toc_html = self.bodies[markup.body_key]
-        catalog = self.catalog
+        links, placed = self.links(key), self.placed(key)
         show_toc = markup.heading_count >= self.config.toc_min_headings
         return {
             **self.brief(key),
@@ -134,17 +191,16 @@ class Views:
             "event_kind": item.event_kind,
             "authors": list(item.authors),
             "publisher": item.publisher,
-            "files": [self._attachment(a) for a in item.files],
+            "files": [self._attachment(a, placed["files"]) for a in item.files],
             "doc_types": [
-                {"name": name, "url": f"types/{catalog.doc_type_slug[name]}/"}
-                for name in item.doc_types
+                {"name": name, "url": f"types/{slug}/"} for name, slug in placed["types"].items()
             ],
-            "reports": [self.brief(k) for k in catalog.reports_of_event.get(key, ())],
-            "events": [self.brief(k) for k in catalog.events_of_report.get(key, ())],
-            "related": [self.brief(k) for k in catalog.related.get(key, ())],
-            "similar": [self.brief(k) for k in catalog.similar.get(key, ())],
-            "translations": [self.version(k) for k in catalog.translations.get(key, ())],
-            "gallery": [self._picture(image) for image in item.images],
+            "reports": [self.brief(k) for k in links["reports_of_event"]],
+            "events": [self.brief(k) for k in links["events_of_report"]],
+            "related": [self.brief(k) for k in links["related"]],
+            "similar": [self.brief(k) for k in links["similar"]],
+            "translations": [self.version(k) for k in links["translations"]],
+            "gallery": [self._picture(image, placed["pictures"]) for image in item.images],
             "search_filters": self.search_filters(key),
             **self._citation(item),
         }
@@ -178,11 +234,11 @@ class Views:
             "absolute_url": self.config.absolute(self.plan.item_urls[key]),
         }
 
-    def _picture(self, image) -> dict:
-        width, height = self.thumbnail_sizes[image.path]
+    def _picture(self, image, placed: Mapping[str, tuple]) -> dict:
+        url, thumbnail, (width, height) = placed[image.path]
         return {
-            "url": self.plan.attachment_urls[image.path],
-            "thumbnail": self.plan.thumbnail_urls[image.path],
+            "url": url,
+            "thumbnail": thumbnail,
             "width": width,
             "height": height,
             "alt": image.alt,
@@ -227,7 +283,7 @@ class Views:
 
         return _CONTENT_LINK.sub(replace, body_html)
 
-    def _attachment(self, attachment) -> dict:
+    def _attachment(self, attachment, placed: Mapping[str, str]) -> dict:
         if attachment.href:
             guessed = mimetypes.guess_type(urlsplit(attachment.href).path)[0] or ""
             return {
@@ -240,7 +296,7 @@ class Views:
             }
         return {
             "label": attachment.label,
-            "url": self.base + self.plan.attachment_urls[attachment.path],
+            "url": self.base + placed[attachment.path],
             "external": False,
             "host": "",
             "type": _type_label(attachment.media_type),

@@ -90,6 +90,12 @@ class StagedOutput(_Output):
             self._new.add(relative)
             self.written += 1
 
+    def keep(self, relative: str) -> None:
+        """The file from the last build is still right: linked into the new tree."""
+        self.paths.add(relative)
+        hard_link(self.out_dir.joinpath(*_parts(relative)), _place(self._tree, relative))
+        self.unchanged += 1
+
     def stats(self, known: Mapping[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
         """Size and modification time of every file of the new site, once committed."""
         return file_stats(self.out_dir, self.paths)

@@ -1,0 +1,224 @@
+"""Which pages a build must render: a page is made of what it read, and is as the last
+build left it when all that hashes as it did then.
+
+A page reads its context through `Views.recording`, which notes each view asked for: an
+item page's own record, URL, links and files, the list entries and tags it shows. The
+page's fingerprint hashes those views' values (`Views.value`) with its layouts and the
+site's settings; a rebuild compares fingerprints without building contexts, which at
+catalogue scale costs more than the rest of a small rebuild. A list page (of a type,
+tag, year...) is known by its outline, its context with each entry reduced to its key,
+which costs little as no entry is made, and by those entries' views.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+
+import jinja2
+
+from . import parallel, render
+from .memo import PageMemo, PageReads
+from .model import PlannedPage, digest
+from .pages import page_context
+from .project import Site
+from .views import RELATIONS, Views
+
+Task = tuple[PlannedPage, bytes | None]  # a page and its fingerprint, when known
+
+
+class PageInputs:
+    """What each view a page can read hashes to now, computed once per view and build."""
+
+    def __init__(self, views: Views, shared: bytes):
+        self.views = views
+        site_feed = views.feeds["feed.xml"].title  # the one feed an item page links to
+        self.shared = digest((shared, views.nav, views.search, site_feed))
+        self.digests: dict[tuple[str, str], bytes] = {}
+        self.data_digests: dict[str, bytes] = {}  # by item key: see `data_digest`
+
+    def fingerprint(
+        self, page: PlannedPage, layout: bytes | None, read: Iterable, outline: bytes = b""
+    ) -> bytes:
+        parts = [self.shared, layout or b"missing", outline, repr(page).encode()]
+        for view, key in sorted(read):
+            parts.append(f"{view}\0{key}\0".encode())
+            parts.append(self.digests.get((view, key)) or self.digest(view, key))
+        return hashlib.blake2b(b"".join(parts), digest_size=16).digest()
+
+    def outline(self, page: PlannedPage) -> tuple[str, bytes, PageReads]:
+        """A list page's layout name, a hash of its outline, and the entries it shows."""
+        page_views = self.views.recording(outline=True)
+        template, context = page_context(page_views, page)
+        return template, digest(context), tuple(sorted(page_views.read or ()))
+
+    def data_digest(self, key: str) -> bytes:
+        """All an item's entries in feeds and exports are made of: what its page reads of
+        itself and the addresses of the items it names."""
+        if key not in self.data_digests:
+            urls = self.views.plan.item_urls
+            named = [urls.get(k) for r in RELATIONS for k in self.views.links(key)[r]]
+            own = [self.digest(view, key) for view in ("source", "url", "links", "files")]
+            self.data_digests[key] = digest((own, named))
+        return self.data_digests[key]
+
+    def keep(self, last: PageMemo, data_before: Mapping[str, bytes], changed: set[str]) -> None:
+        """Take the last build's hashes of views and data entries, but for `changed` items.
+        Sound only when the catalog and plan are the last build's, in the same settings
+        and with the same pictures: then each of these is made of one item's file and of
+        what those hold."""
+        for view_key, hashed in last.view_digests.items():
+            if view_key[1] not in changed:
+                self.digests.setdefault(view_key, hashed)
+        for key, hashed in data_before.items():
+            if key not in changed:
+                self.data_digests.setdefault(key, hashed)
+
+    def hash_briefs(self, site: Site, last: PageMemo) -> dict[str, bytes]:
+        """Hash every item's list entry, once, before the pages are shared out. An item
+        whose file and address are what the last build made its entry of keeps that
+        build's hash. Returns what each entry is made of now, for the next build."""
+        made_of: dict[str, bytes] = {}
+        for key in self.views.catalog.items:
+            made_of[key] = site.item_digests[key] + self.views.plan.item_urls[key].encode()
+            hashed = last.view_digests.get(("brief", key))
+            if hashed is None or last.briefs.get(key) != made_of[key]:
+                hashed = digest(self.views.brief(key))
+            self.digests["brief", key] = hashed
+        return made_of
+
+    def digest(self, view: str, key: str) -> bytes:
+        if (view, key) not in self.digests:
+            try:
+                value = self.views.value(view, key)
+            except KeyError:  # an item or tag that is gone
+                value = None
+            self.digests[view, key] = digest(value)
+        return self.digests[view, key]
+
+
+class PageBook:
+    """For one build: which pages are as the last build (`last`) left them, rendering
+    the others, and what to record for the next build."""
+
+    def __init__(
+        self,
+        site: Site,
+        views: Views,
+        last: PageMemo,
+        layout_prints: Mapping[str, bytes],
+        shared: bytes,
+        known: bool,  # the output is as the last build left it
+        data_before: Mapping[str, bytes],
+    ):
+        self.views, self.last, self.layout_prints, self.known = views, last, layout_prints, known
+        self.inputs = PageInputs(views, shared)
+        self.briefs = self.inputs.hash_briefs(site, last)
+        self.prints: dict[str, bytes] = {}
+        self.reads: dict[str, tuple[str, PageReads]] = {}  # item page -> layout, reads
+        self.outlines: dict[str, tuple[str, bytes, PageReads]] = {}  # list pages
+        # An item page is as it was when its settings and layout are, and all it read.
+        self.settings = (self.inputs.shared, layout_prints)
+        self.settled = known and last.settings == self.settings
+        # With the last catalog, plan and pictures too, only the views of items whose
+        # files changed can have changed, and list pages keep their outline.
+        sizes = sorted(views.thumbnail_sizes.items())
+        self.structure = (site.indexed, sizes)
+        self.same_structure = self.settled and last.structure == self.structure
+        if self.same_structure:
+            changed = {key for key, made in self.briefs.items() if last.briefs.get(key) != made}
+            self.inputs.keep(last, data_before, changed)
+        self.stale = self.inputs_changed() if self.settled else set()
+
+    def inputs_changed(self) -> set[tuple[str, str]]:
+        """Of the views the last build's pages read, those that hash otherwise now."""
+        digest_of = self.inputs.digest
+        return {key for key, hashed in self.last.view_digests.items() if digest_of(*key) != hashed}
+
+    def known_print(
+        self, page: PlannedPage, built: tuple[str, dict] | None = None
+    ) -> tuple[bytes | None, tuple | None]:
+        """A page's fingerprint as far as it is known without rendering the page, and
+        what an item page read when it was last rendered; `built` is the page's layout
+        and context, when they are at hand."""
+        last, inputs = self.last, self.inputs
+        if page.view == "item":
+            read = last.reads.get(page.output_path) if self.known else None
+            if not read:
+                return None, None  # known once its context is built
+            if self.settled and self.stale.isdisjoint(read[1]) and ("source", page.key) in read[1]:
+                return last.prints.get(page.output_path), read  # as it was
+            return inputs.fingerprint(page, self.layout_prints.get(read[0]), read[1]), read
+        if page.view == "home":  # shows an item whole: hashed whole
+            template, context = built or page_context(self.views, page)
+            return digest((inputs.shared, self.layout_prints.get(template), context)), None
+        outline = last.outlines.get(page.output_path) if self.same_structure else None
+        self.outlines[page.output_path] = outline or inputs.outline(page)
+        template, hashed, read = self.outlines[page.output_path]
+        if outline and self.stale.isdisjoint(read):
+            return last.prints.get(page.output_path), None  # as it was
+        return inputs.fingerprint(page, self.layout_prints.get(template), read, hashed), None
+
+    def to_render(self, pages: Sequence[PlannedPage], keep: Callable[[str], None]) -> list[Task]:
+        """The pages whose fingerprint differs from the last build's; `keep` is told of
+        every other page's output path."""
+        if not self.known:
+            return [(page, None) for page in pages]
+        todo = []
+        for page in pages:
+            fingerprint, read = self.known_print(page)
+            path = page.output_path
+            if fingerprint is None or self.last.prints.get(path) != fingerprint:
+                todo.append((page, fingerprint if page.view != "item" else None))
+                continue
+            self.prints[path] = fingerprint
+            if read:
+                self.reads[path] = read
+            keep(path)
+        return todo
+
+    def render(
+        self, todo: Sequence[Task], env: jinja2.Environment, layouts_dir, jobs: int
+    ) -> Iterator[tuple[PlannedPage, bytes]]:
+        """Each page of `todo` with its HTML, in order, rendered in `jobs` processes."""
+        waiting = (page for page, _ in todo)  # in the order the answers come in
+
+        def render_chunk(tasks: Sequence[Task]) -> list[tuple]:
+            """Runs in worker processes, on their copy of this book and its views."""
+            answers = []
+            for page, fingerprint in tasks:
+                page_views = self.views.recording() if page.view == "item" else self.views
+                template, context = page_context(page_views, page)
+                if page.view == "item":
+                    read = (template, tuple(sorted(page_views.read or ())))
+                    layout = self.layout_prints.get(template)
+                    fingerprint = self.inputs.fingerprint(page, layout, read[1])
+                else:
+                    if fingerprint is None:
+                        fingerprint, _ = self.known_print(page, (template, context))
+                    read = self.outlines.get(page.output_path)
+                html = render.render_page(env, template, context, page.url, layouts_dir)
+                answers.append((fingerprint, html.encode(), read))
+            return answers
+
+        for answers in parallel.run_chunks(render_chunk, todo, jobs):
+            for (fingerprint, html, read), page in zip(answers, waiting, strict=False):
+                self.prints[page.output_path] = fingerprint
+                if read:
+                    (self.reads if page.view == "item" else self.outlines)[page.output_path] = read
+                yield page, html
+
+    def record(self) -> PageMemo:
+        """What the next build needs to know these pages without rendering them."""
+        read = {view for _, reads in self.reads.values() for view in reads}
+        read |= {("brief", key) for key in self.briefs}
+        return PageMemo(
+            prints=self.prints,
+            reads=self.reads,
+            outlines=self.outlines,
+            view_digests={view: self.inputs.digest(*view) for view in read},
+            briefs=self.briefs,
+            settings=self.settings,
+            structure=self.structure,
+            layout_references=self.last.layout_references,
+        )

@@ -1,0 +1,197 @@
+"""The stages before writing, each called only for what changed since the last build.
+
+Every function here takes the stage's inputs and its record in the `Memo`, reuses what
+the record holds for equal inputs, and calls the stage for the rest. The stages
+themselves (`load`, `validate`, `markup`, `catalog`, `plan`, `images`) know nothing of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import catalog, images, load, parallel, plan, validate
+from .bodies import Store
+from .config import SiteConfig
+from .errors import ContentError
+from .memo import BodyMemo, CatalogMemo, Indexed, ParseMemo, ValidateMemo
+from .model import Item, Markup, Picture, Source, digest
+from .project import Project
+
+
+def read_content(
+    project: Project, shown: str, memo: ParseMemo, changed: Collection[Path] | None
+) -> load.ContentTree:
+    """The content folder, parsing only files whose bytes changed; with `changed` (a
+    watcher's paths), without walking the folder or looking at files not named."""
+    if memo.shown_prefix != shown:  # parsed sources name their files this way
+        memo.sources.clear()
+        memo.shown_prefix = shown
+    known = None
+    if changed is not None and memo.versions is not None:
+        known = load.listing_after(project.content_dir, memo.versions, changed)
+    tree = load.read_content(project.content_dir, shown, memo.sources, memo.stats, known)
+    # A file in error may be one a walk names otherwise: the next build walks again.
+    memo.versions = None if tree.errors else dict(tree.file_versions)
+    return tree
+
+
+@dataclass(frozen=True)
+class Validated:
+    items: list[Item]
+    errors: list[ContentError]
+    invalid: set[str]  # references to these are not errors: their own errors are shown
+
+
+def validate_sources(
+    tree: load.ContentTree,
+    site_config: SiteConfig,
+    layouts: set[str],
+    shown: str,
+    memo: ValidateMemo,
+) -> Validated:
+    """Each source's item or errors, validating only sources whose bytes or whose
+    surroundings (settings, layouts, other files' sizes) changed."""
+    inputs = digest((site_config, sorted(layouts), sorted(tree.file_sizes.items()), shown))
+    if memo.inputs != inputs:
+        memo.results.clear()
+        memo.inputs = inputs
+    items, errors, invalid = [], [], set()
+    for source in tree.sources:
+        file_digest = tree.digests[source.path]
+        known = memo.results.get(source.path)
+        if known is not None and known[0] == file_digest:
+            result = known[1]
+        else:
+            result = validate.validate_source(source, site_config, tree.file_sizes, layouts)
+            memo.results[source.path] = (file_digest, result)
+        if isinstance(result, Item):
+            items.append(result)
+        else:
+            errors.extend(result)
+            invalid |= {source.path.removesuffix(".md"), str(source.front_matter.get("number"))}
+    for gone in memo.results.keys() - tree.digests.keys():
+        del memo.results[gone]
+    return Validated(items, errors, invalid)
+
+
+def render_bodies(
+    items: list[Item],
+    sources: Mapping[str, Source],
+    memo: BodyMemo,
+    bodies: Store,
+    project: Project,
+) -> dict[str, Markup]:
+    """Each item's body rendered into `bodies`, unless it is there from an earlier build."""
+    keys = {item.key: _body_key(item.key, item.body_digest) for item in items}
+    tasks = []
+    for item in items:
+        if keys[item.key] not in memo.markups:
+            source = load.with_body(project.content_dir, sources[item.key])
+            keys[item.key] = key = _body_key(item.key, source.body_digest)
+            tasks.append((source.body, source.path, key))
+    for chunk in parallel.markups(tasks, project.jobs):  # the HTML is not kept here
+        bodies.add((markup.body_key, body) for markup, body in chunk)
+        memo.markups.update((markup.body_key, markup) for markup, _ in chunk)
+    memo.markups = {key: memo.markups[key] for key in keys.values()}
+    if tasks and bodies.count() > len(memo.markups) * 5 // 4:  # a fifth is out of use
+        bodies.retain(memo.markups.keys())
+    return {key: memo.markups[body_key] for key, body_key in keys.items()}
+
+
+def _body_key(item_key: str, body_digest: bytes) -> bytes:
+    """What an item's rendered body is kept by: its HTML depends on the body and the
+    file's place (content links are relative to it)."""
+    return hashlib.blake2b(item_key.encode() + body_digest, digest_size=16).digest()
+
+
+def index(
+    valid: Validated,
+    items: list[Item],
+    held: Mapping[str, str],
+    site_config: SiteConfig,
+    assets: Mapping[str, bytes],
+    searchable: bool,
+    memo: CatalogMemo,
+) -> Indexed:
+    """The catalog and plan of the published `items`: the last build's when every item is
+    as it was but for its body, which neither reads, and the other inputs are equal.
+    References to items `held` back or invalid are not errors of their own."""
+    by_key = {item.key: item for item in items}
+    numbers = {str(i.number) for i in valid.items if i.key in held and i.number}
+    unpublished = frozenset({*held, *numbers, *valid.invalid})
+    invalid = frozenset(valid.invalid)
+    inputs = (unpublished, site_config, assets, tuple(held), invalid, searchable)
+    last = memo.indexed
+    if last and last.inputs == inputs and _same_but_bodies(last.items, by_key):
+        # The memo keeps `last`, unchanged, for the build cache to see that it is.
+        kept = replace(last.catalog, items={key: by_key[key] for key in last.catalog.items})
+        return replace(last, items=by_key, catalog=kept)
+    site_catalog, errors = catalog.build_catalog(items, unpublished, site_config, memo.similar)
+    site_plan, plan_errors = plan.plan_site(
+        site_catalog, site_config, assets, held, invalid, searchable
+    )
+    memo.indexed = Indexed(by_key, inputs, site_catalog, site_plan, errors + plan_errors)
+    return memo.indexed
+
+
+def _same_but_bodies(before: Mapping[str, Item], now: Mapping[str, Item]) -> bool:
+    """Whether the same items are there, each as it was or with only another body."""
+    if before.keys() != now.keys():
+        return False
+    for key, item in now.items():
+        last = before[key]
+        if item is not last and replace(item, body_digest=last.body_digest) != last:
+            return False
+    return True
+
+
+def pictures(
+    indexed: Indexed,
+    project: Project,
+    versions: Mapping[str, tuple[int, int]],
+    memo: CatalogMemo,
+    errors: list[ContentError],
+) -> dict[str, Picture]:
+    """Resize every gallery picture, keeping results by file version between builds."""
+    site_catalog = indexed.catalog
+    wanted = {path for path, _, _ in indexed.plan.pictures}
+    kept: dict[tuple, Picture] = {}
+    found = {}
+    for item in site_catalog.items.values():
+        for image in item.images:
+            if image.path not in wanted or image.path in found:
+                continue
+            version = (image.path, versions.get(image.path))
+            if version not in memo.pictures:
+                try:
+                    data = (project.content_dir / image.path).read_bytes()
+                    memo.pictures[version] = images.derive(data)
+                except (OSError, images.NotAPicture) as error:
+                    message = f"content/{image.path} cannot be read as a picture ({error}); use a JPEG, PNG, WebP or GIF file"
+                    errors.append(ContentError(item.source_path, image.line, "images", message))
+                    continue
+            found[image.path] = kept[version] = memo.pictures[version]
+    memo.pictures = kept
+    return found
+
+
+def item_digests(
+    items: list[Item], sources: Mapping[str, Source], files: Mapping[str, bytes], validation: bytes
+) -> dict[str, bytes]:
+    """For each item, a hash of all it is made of: its file's bytes, what validation read
+    besides (settings, layouts, other files' sizes) and whether it is scheduled. Both
+    hashes have a fixed length, so joining them is unambiguous."""
+    return {
+        item.key: hashlib.blake2b(
+            files[sources[item.key].path] + validation + b"%d" % item.scheduled, digest_size=16
+        ).digest()
+        for item in items
+    }
+
+
+def sources_by_key(tree: load.ContentTree) -> dict[str, Source]:
+    return {posixpath.splitext(s.path)[0]: s for s in tree.sources}
