@@ -98,11 +98,13 @@ def write_index(
     """Write the search index, or keep the last one when no item page and no PDF
     changed, or always when indexing once (a preview's edits must not wait for it).
     Item pages not rendered this time are read back from the output. Returns how many
-    records the index holds, and what to record of it."""
+    records the index holds (0 for a site without search), and what to record of it."""
+    if not views.search:
+        return 0, last
     keep = last.index is not None and isinstance(output, write.PatchOutput)
-    pdf_texts: dict[tuple, str] = {}
     if keep and index_once:
         return _keep_index(last, output), last
+    pdf_texts: dict[tuple, str] = {}
     items = [page for page in site.plan.pages if page.view == "item"]
     records = _pdf_records(site, views, project, last.pdf_texts, pdf_texts)
     inputs = hashlib.blake2b(digest_size=16)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 import jinja2
 
 from . import parallel, render
-from .memo import PageMemo, PageReads
+from .memo import DataMemo, PageMemo, PageReads
 from .model import PlannedPage, digest
 from .pages import page_context
 from .project import Site
@@ -109,7 +109,7 @@ class PageBook:
         layout_prints: Mapping[str, bytes],
         shared: bytes,
         known: bool,  # the output is as the last build left it
-        data_before: Mapping[str, bytes],
+        last_data: DataMemo,
     ):
         self.views, self.last, self.layout_prints, self.known = views, last, layout_prints, known
         self.inputs = PageInputs(views, shared)
@@ -127,7 +127,7 @@ class PageBook:
         self.same_structure = self.settled and last.structure == self.structure
         if self.same_structure:
             changed = {key for key, made in self.briefs.items() if last.briefs.get(key) != made}
-            self.inputs.keep(last, data_before, changed)
+            self.inputs.keep(last, last_data.part_digests, changed)
         self.stale = self.inputs_changed() if self.settled else set()
 
     def inputs_changed(self) -> set[tuple[str, str]]:

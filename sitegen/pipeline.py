@@ -19,13 +19,13 @@ from pathlib import Path
 
 import jinja2
 
-from . import cache, config, load, output, parallel, plan, render, reuse, search, write
+from . import cache, output, parallel, plan, render, reuse, write
 from .bodies import MemoryBodies, Store
 from .cachefolder import CacheFolder
 from .catalog import publishable
 from .datafiles import OtherFiles, write_index
 from .dependencies import PageBook
-from .errors import BuildFailed, ContentError, display_path
+from .errors import BuildFailed, ContentError
 from .memo import Indexed, Memo, OutputMemo
 from .model import KINDS, Item, Markup, PlannedPage
 from .project import BuildRecord, BuildSummary, Project, Site
@@ -152,55 +152,30 @@ class Builder:
         step = partial(timed, timings)
         with out_of_collection():
             with step("read"):
-                site_config, layouts = (
-                    _load_config(project),
-                    render.layout_names(project.layouts_dir),
-                )
-                shown = _shown(project.content_dir)  # how messages name the content folder
-                tree = reuse.read_content(project, shown, memo.parse, changed)
-                assets, asset_errors = load.read_assets(
-                    project.assets_dir, _shown(project.assets_dir)
-                )
-                sources = reuse.sources_by_key(tree)
+                inputs = reuse.read_inputs(project, memo.parse, changed)
             with step("validate"):
-                valid = reuse.validate_sources(tree, site_config, layouts, shown, memo.validate)
+                valid = reuse.validate_sources(inputs, memo.validate)
                 items, held, self._next_release = publishable(valid.items, today, project.drafts)
             with step("markdown"):
-                markups = reuse.render_bodies(items, sources, memo.bodies, self.bodies, project)
+                markups = reuse.render_bodies(items, inputs, memo.bodies, self.bodies, project)
             with step("index"):
-                searchable, warnings = _searchable(project)
-                indexed = reuse.index(
-                    valid, items, held, site_config, assets, searchable, memo.catalog
-                )
-                errors = [*tree.errors, *asset_errors, *valid.errors, *indexed.errors]
+                indexed = reuse.index(valid, items, held, inputs, memo.catalog)
+                warnings = list(inputs.warnings)
+                errors = [*inputs.errors, *valid.errors, *indexed.errors]
                 errors += _body_problems(indexed, markups, items, held, valid, project, warnings)
             with step("pictures"):
-                pictures = reuse.pictures(
-                    indexed, project, tree.file_versions, memo.catalog, errors
-                )
+                pictures = reuse.pictures(indexed, project, inputs, memo.catalog, errors)
             if errors:
                 raise BuildFailed(errors)
-            digests = reuse.item_digests(items, sources, tree.digests, memo.validate.inputs)
-            site = Site(
-                site_config, indexed.catalog, markups, indexed.plan, held, assets,
-                tree.file_versions, pictures, tuple(warnings), self._next_release, digests,
-                {key: source.path for key, source in sources.items()}, indexed.made,
-            )  # fmt: skip
+            site = reuse.site(inputs, items, held, indexed, markups, pictures, warnings, memo)
         if folder is None:
             return site
         views = Views(site, self.bodies)
         env, layout_prints, shared = self._environment(site)
-        known = memo.output.stats is not None and memo.output.identity == output.identity(
-            folder.path
-        )
-        writer = (
-            write.PatchOutput(folder, memo.output.stats) if known else write.StagedOutput(folder)
-        )
+        known, writer = _writer(folder, memo.output)
         try:
             with step("decide"):
-                book = PageBook(
-                    site, views, memo.pages, layout_prints, shared, known, memo.data.part_digests
-                )
+                book = PageBook(site, views, memo.pages, layout_prints, shared, known, memo.data)
                 todo = book.to_render(site.plan.pages, writer.keep)
             with step("render"):
                 jobs = parallel.usable_jobs(project.jobs, len(todo))
@@ -212,12 +187,10 @@ class Builder:
                 others.copy_files(site, project)
             with step("data"):
                 data_memo = others.data_files(site, views, book, project)
-            search_records, search_memo = 0, memo.search
-            if views.search:
-                with step("search"):
-                    search_records, search_memo = write_index(
-                        site, views, project, memo.search, book, fresh_html, writer, self.index_once
-                    )
+            with step("search"):
+                found, search_memo = write_index(
+                    site, views, project, memo.search, book, fresh_html, writer, self.index_once
+                )
             with step("swap"):
                 writer.commit()
         except BaseException:
@@ -228,8 +201,7 @@ class Builder:
         stats = writer.stats(memo.output.stats or {})
         memo.pages, memo.data, memo.search = book.record(), data_memo, search_memo
         memo.output = OutputMemo(stats, output.identity(folder.path))
-        files_copied = writer.written - pages[1]
-        return _summary(site, timings, pages, files_copied, search_records, jobs)
+        return _summary(site, timings, pages, writer.written - pages[1], found, jobs)
 
     def _environment(self, site: Site) -> tuple[jinja2.Environment, dict[str, bytes], bytes]:
         """The Jinja environment, kept while the settings, asset names and layouts are the
@@ -251,28 +223,6 @@ class Builder:
 def build(project: Project, progress: Callable[[int, int], None] | None = None) -> BuildSummary:
     """Build the whole site into `project.out_dir`, all or nothing."""
     return Builder(project).build(progress)
-
-
-def _shown(path: Path) -> str:
-    return display_path(path, Path.cwd())
-
-
-def _load_config(project: Project) -> config.SiteConfig:
-    shown = _shown(project.config_path)
-    parsed = load.read_yaml_file(project.config_path, shown)
-    if isinstance(parsed, list):
-        raise BuildFailed(parsed)
-    result = config.site_config(*parsed, shown, base_url=project.base_url)
-    if isinstance(result, list):
-        raise BuildFailed(result)
-    return result
-
-
-def _searchable(project: Project) -> tuple[bool, list[str]]:
-    """Whether to write a search index, and a warning when it was asked for in vain."""
-    if project.search and (reason := search.unavailable()):
-        return False, [f"no search index: {reason}; or build with --no-search"]
-    return project.search, []
 
 
 def _body_problems(
@@ -297,6 +247,15 @@ def _body_problems(
             else:
                 warnings.append(problem.format())
     return errors
+
+
+def _writer(
+    folder: output.OutputFolder, last: OutputMemo
+) -> tuple[bool, write.PatchOutput | write.StagedOutput]:
+    """Whether the output is as the last build left it, and the writer that fits: one
+    that patches what it knows, or one that writes a whole new tree."""
+    known = last.stats is not None and last.identity == output.identity(folder.path)
+    return known, write.PatchOutput(folder, last.stats) if known else write.StagedOutput(folder)
 
 
 def _write_pages(

@@ -64,7 +64,6 @@ class Site:
     file_versions: Mapping[str, tuple[int, int]]  # content path -> (size, mtime)
     pictures: Mapping[str, Picture]  # gallery pictures by content path
     warnings: tuple[str, ...] = ()  # worth saying, not worth failing for
-    next_release: datetime.date | None = None  # when the first scheduled item comes out
     item_digests: Mapping[str, bytes] = field(default_factory=dict)  # all an Item is made of
     source_paths: Mapping[str, str] = field(default_factory=dict)  # item key -> content path
     indexed: bytes = b""  # names the catalog and plan: another name, another catalog or plan

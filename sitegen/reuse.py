@@ -13,13 +13,58 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import catalog, images, load, parallel, plan, validate
+from . import catalog, config, images, load, parallel, plan, render, search, validate
 from .bodies import Store
 from .config import SiteConfig
-from .errors import ContentError
-from .memo import BodyMemo, CatalogMemo, Indexed, ParseMemo, ValidateMemo
+from .errors import BuildFailed, ContentError, display_path
+from .memo import BodyMemo, CatalogMemo, Indexed, Memo, ParseMemo, ValidateMemo
 from .model import Item, Markup, Picture, Source, digest
-from .project import Project
+from .project import Project, Site
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a build reads: the settings, the layouts' names, the content and the
+    assets, with the errors found reading them."""
+
+    config: SiteConfig
+    layouts: set[str]
+    tree: load.ContentTree
+    sources: dict[str, Source]  # by item key
+    assets: dict[str, bytes]
+    errors: list[ContentError]
+    shown: str  # how messages name the content folder
+    searchable: bool  # a search index is wanted and can be made
+    warnings: tuple[str, ...]
+
+
+def read_inputs(project: Project, memo: ParseMemo, changed: Collection[Path] | None) -> Inputs:
+    """Read the settings, layouts, content and assets; raise BuildFailed for settings
+    that cannot be used, as nothing else can be checked without them."""
+    site_config = _load_config(project)
+    shown = display_path(project.content_dir, Path.cwd())
+    tree = read_content(project, shown, memo, changed)
+    assets, errors = load.read_assets(
+        project.assets_dir, display_path(project.assets_dir, Path.cwd())
+    )
+    searchable, warnings = project.search, ()
+    if searchable and (reason := search.unavailable()):
+        searchable, warnings = False, (f"no search index: {reason}; or build with --no-search",)
+    return Inputs(
+        site_config, render.layout_names(project.layouts_dir), tree, sources_by_key(tree),
+        assets, [*tree.errors, *errors], shown, searchable, warnings,
+    )  # fmt: skip
+
+
+def _load_config(project: Project) -> SiteConfig:
+    shown = display_path(project.config_path, Path.cwd())
+    parsed = load.read_yaml_file(project.config_path, shown)
+    if isinstance(parsed, list):
+        raise BuildFailed(parsed)
+    result = config.site_config(*parsed, shown, base_url=project.base_url)
+    if isinstance(result, list):
+        raise BuildFailed(result)
+    return result
 
 
 def read_content(
@@ -46,16 +91,11 @@ class Validated:
     invalid: set[str]  # references to these are not errors: their own errors are shown
 
 
-def validate_sources(
-    tree: load.ContentTree,
-    site_config: SiteConfig,
-    layouts: set[str],
-    shown: str,
-    memo: ValidateMemo,
-) -> Validated:
+def validate_sources(read: Inputs, memo: ValidateMemo) -> Validated:
     """Each source's item or errors, validating only sources whose bytes or whose
     surroundings (settings, layouts, other files' sizes) changed."""
-    inputs = digest((site_config, sorted(layouts), sorted(tree.file_sizes.items()), shown))
+    tree, site_config, layouts = read.tree, read.config, read.layouts
+    inputs = digest((site_config, sorted(layouts), sorted(tree.file_sizes.items()), read.shown))
     if memo.inputs != inputs:
         memo.results.clear()
         memo.inputs = inputs
@@ -80,7 +120,7 @@ def validate_sources(
 
 def render_bodies(
     items: list[Item],
-    sources: Mapping[str, Source],
+    read: Inputs,
     memo: BodyMemo,
     bodies: Store,
     project: Project,
@@ -90,7 +130,7 @@ def render_bodies(
     tasks = []
     for item in items:
         if keys[item.key] not in memo.markups:
-            source = load.with_body(project.content_dir, sources[item.key])
+            source = load.with_body(project.content_dir, read.sources[item.key])
             keys[item.key] = key = _body_key(item.key, source.body_digest)
             tasks.append((source.body, source.path, key))
     for chunk in parallel.markups(tasks, project.jobs):  # the HTML is not kept here
@@ -112,9 +152,7 @@ def index(
     valid: Validated,
     items: list[Item],
     held: Mapping[str, str],
-    site_config: SiteConfig,
-    assets: Mapping[str, bytes],
-    searchable: bool,
+    read: Inputs,
     memo: CatalogMemo,
 ) -> Indexed:
     """The catalog and plan of the published `items`: the last build's when every item is
@@ -124,6 +162,7 @@ def index(
     numbers = {str(i.number) for i in valid.items if i.key in held and i.number}
     unpublished = frozenset({*held, *numbers, *valid.invalid})
     invalid = frozenset(valid.invalid)
+    site_config, assets, searchable = read.config, read.assets, read.searchable
     inputs = (unpublished, site_config, assets, tuple(held), invalid, searchable)
     last = memo.indexed
     if last and last.inputs == inputs and _same_but_bodies(last.items, by_key):
@@ -152,12 +191,12 @@ def _same_but_bodies(before: Mapping[str, Item], now: Mapping[str, Item]) -> boo
 def pictures(
     indexed: Indexed,
     project: Project,
-    versions: Mapping[str, tuple[int, int]],
+    read: Inputs,
     memo: CatalogMemo,
     errors: list[ContentError],
 ) -> dict[str, Picture]:
     """Resize every gallery picture, keeping results by file version between builds."""
-    site_catalog = indexed.catalog
+    site_catalog, versions = indexed.catalog, read.tree.file_versions
     wanted = {path for path, _, _ in indexed.plan.pictures}
     kept: dict[tuple, Picture] = {}
     found = {}
@@ -179,18 +218,32 @@ def pictures(
     return found
 
 
-def item_digests(
-    items: list[Item], sources: Mapping[str, Source], files: Mapping[str, bytes], validation: bytes
-) -> dict[str, bytes]:
-    """For each item, a hash of all it is made of: its file's bytes, what validation read
-    besides (settings, layouts, other files' sizes) and whether it is scheduled. Both
-    hashes have a fixed length, so joining them is unambiguous."""
-    return {
+def site(
+    read: Inputs,
+    items: list[Item],
+    held: Mapping[str, str],
+    indexed: Indexed,
+    markups: Mapping[str, Markup],
+    pictures: Mapping[str, Picture],
+    warnings: list[str],
+    memo: Memo,
+) -> Site:
+    """All that is known of a valid site before writing, with a hash for each item of
+    all it is made of: its file's bytes, what validation read besides (settings,
+    layouts, other files' sizes) and whether it is scheduled."""
+    files, validation = read.tree.digests, memo.validate.inputs
+    digests = {
         item.key: hashlib.blake2b(
-            files[sources[item.key].path] + validation + b"%d" % item.scheduled, digest_size=16
+            files[read.sources[item.key].path] + validation + b"%d" % item.scheduled,
+            digest_size=16,
         ).digest()
         for item in items
-    }
+    }  # both hashes have a fixed length: joining them is unambiguous
+    return Site(
+        read.config, indexed.catalog, markups, indexed.plan, held, read.assets,
+        read.tree.file_versions, pictures, tuple(warnings), digests,
+        {key: source.path for key, source in read.sources.items()}, indexed.made,
+    )  # fmt: skip
 
 
 def sources_by_key(tree: load.ContentTree) -> dict[str, Source]:
