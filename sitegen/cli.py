@@ -237,7 +237,7 @@ def _serve(project: pipeline.Project, args: argparse.Namespace) -> int:
     try:
         serve.serve(
             preview.out_dir,
-            lambda: _with_warnings(builder.build(), preview),
+            lambda changed: _with_warnings(builder.build(changed=changed), preview),
             [project.content_dir, project.layouts_dir, project.assets_dir, project.config_path],
             host=args.host,
             port=args.port,

@@ -155,8 +155,9 @@ def listing_after(
             continue
         parts = path[len(root) :].split(os.sep)
         known.pop(path, None)
-        if os.path.isdir(path):
-            return None
+        inside = os.path.join(path, "")
+        if os.path.isdir(path) or any(p.startswith(inside) for p in known):
+            return None  # a folder came, went or moved: what it holds is not named
         hidden = any(p.startswith(".") for p in parts[:-1]) or _IGNORED.search(parts[-1])
         if os.path.lexists(path) and not hidden:
             known[path] = None

@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -217,11 +217,16 @@ def make_handler(out_dir: Path, state: LiveState, base_path: str) -> type[BaseHT
 
 
 class _Debouncer(FileSystemEventHandler):
-    """Turns a burst of file events into one rebuild, run on its own thread."""
+    """Turns a burst of file events into one rebuild, run on its own thread, and hands
+    it the paths that changed."""
 
-    def __init__(self, relevant: Callable[[str], bool], rebuild: Callable[[], None]):
+    def __init__(
+        self, relevant: Callable[[str], bool], rebuild: Callable[[Collection[Path]], None]
+    ):
         self.relevant, self.rebuild = relevant, rebuild
         self.changed = threading.Event()
+        self.paths: set[Path] = set()  # changed since the last rebuild began
+        self.paths_lock = threading.Lock()
         self.last_event = 0.0
         self.stopping = False
         self.thread = threading.Thread(target=self._loop, name="rebuild", daemon=True)
@@ -229,8 +234,13 @@ class _Debouncer(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
-        paths = [event.src_path, getattr(event, "dest_path", "")]
-        if any(path and self.relevant(str(path)) for path in paths):
+        if event.is_directory and event.event_type == "modified":
+            return  # its entries changed: each has an event of its own
+        paths = [str(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+        relevant = [Path(path) for path in paths if self.relevant(path)]
+        if relevant:
+            with self.paths_lock:
+                self.paths.update(relevant)
             self.last_event = time.monotonic()
             self.changed.set()
 
@@ -244,8 +254,10 @@ class _Debouncer(FileSystemEventHandler):
                     break
                 time.sleep(QUIET_SECONDS - quiet)
             self.changed.clear()
+            with self.paths_lock:
+                paths, self.paths = self.paths, set()
             if not self.stopping:
-                self.rebuild()
+                self.rebuild(paths)
 
 
 def watch_filter(watched: Sequence[Path], out_dir: Path) -> Callable[[str], bool]:
@@ -284,22 +296,23 @@ def _stop(signum: int, frame: object) -> None:
 
 def serve(
     out_dir: Path,
-    rebuild: Callable[[], str],
+    rebuild: Callable[[Collection[Path] | None], str],
     watched: Sequence[Path],
     host: str = "127.0.0.1",
     port: int = 8000,
     base_path: str = "/",
     say: Callable[[str], None] = print,
 ) -> None:
-    """Build, serve and watch until Ctrl-C. A failed rebuild keeps the last good site and
-    shows its errors in the terminal and over every page."""
+    """Build, serve and watch until Ctrl-C. `rebuild` is given the paths that changed
+    since its last call (None the first time). A failed rebuild keeps the last good site
+    and shows its errors in the terminal and over every page."""
     state = LiveState()
     lock = threading.Lock()
 
-    def build_and_publish() -> None:
+    def build_and_publish(changed: Collection[Path] | None = None) -> None:
         with lock:
             try:
-                say(rebuild())
+                say(rebuild(changed))
                 state.publish(())
             except BuildFailed as failure:
                 say("\n".join(e.format() for e in failure.errors))

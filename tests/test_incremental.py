@@ -7,18 +7,22 @@ import datetime
 import os
 import random
 import shutil
+import signal
 import subprocess
 import threading
+import time
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from sitegen import load
 from sitegen.errors import BuildFailed
 from sitegen.pipeline import Builder, Project
 
 from .conftest import copy_project
+from .test_serve import WAIT, start
 
 TODAY = datetime.date(2026, 6, 15)
 TAGS = ["trafficking", "inimkaubandus", "prekyba žmonėmis", "Baltic Sea", "торговля людьми"]
@@ -119,38 +123,77 @@ def tree(folder: Path) -> dict[str, bytes]:
     }
 
 
-def clean_build(project: Project, tmp_path: Path) -> dict[str, bytes] | tuple:
+def clean_build(
+    project: Project, tmp_path: Path, today: datetime.date | None = TODAY
+) -> dict[str, bytes] | tuple:
     out = tmp_path / "clean"
     shutil.rmtree(out, ignore_errors=True)
-    clean = Project(project.root, project.content_dir, out, drafts=project.drafts, search=False)
+    clean = replace(project, out_dir=out, search=False, cache_dir=None)
     try:
-        Builder(clean, today=TODAY).build()
+        Builder(clean, today=today).build()
     except BuildFailed as failure:
         return failure.errors
     return tree(out)
 
 
-@pytest.mark.parametrize("seed", range(6))
+def snapshot(folder: Path) -> dict[Path, tuple[int, int]]:
+    return {p: (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("seed", range(10))
 def test_rebuilds_after_random_edits_equal_a_clean_build(tmp_path, seed):
+    """Seeds 0-5 build as `build` does, 6-9 as the preview does: told which paths
+    changed, as a file watcher tells it, so the content folder is not walked."""
     project = make_project(tmp_path, drafts=seed % 2 == 1)
-    if seed >= 2:  # rendered bodies in the cache's SQLite file, not in memory
+    if seed in (2, 3, 4, 5, 8, 9):  # rendered bodies in the cache's SQLite file
         project = replace(project, cache_dir=tmp_path / "cache")
     builder = Builder(project, today=TODAY)
     builder.build()
     rng = random.Random(seed)
     history = []
     for step in range(20):
+        before = snapshot(project.root)
         history.append(edit(project, rng, step))
-        if seed >= 4:  # each build in a new process would: the memo and its changes read
+        after = snapshot(project.root)
+        changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+        if seed in (4, 5):  # each build in a new process would: the memo and its changes read
             builder = Builder(project, today=TODAY)
         try:
-            builder.build()
+            builder.build(changed=changed if seed >= 6 else None)
             incremental = tree(project.out_dir)
         except BuildFailed as failure:
             incremental = failure.errors
         expected = clean_build(project, tmp_path)
         assert incremental == expected, "\n".join(history)
     assert any(p.suffix == ".pdf" for p in project.out_dir.rglob("*"))
+
+
+def test_edits_made_while_the_preview_server_runs_equal_a_clean_build(tmp_path):
+    """The real `serve` with its file watcher: after each random edit, once the server
+    has rebuilt, its output folder holds what a clean build of the same files gives."""
+    project = replace(make_project(tmp_path, drafts=True), base_url="/")
+    served = tmp_path / "served"
+    process, output, _ = start(project.root, "--out", str(served), "--no-search")
+    try:
+        rng = random.Random(7)
+        history = []
+        for step in range(12):
+            done = _rebuilds(output)
+            history.append(edit(project, rng, step))
+            deadline = time.monotonic() + WAIT
+            while _rebuilds(output) == done and time.monotonic() < deadline:
+                time.sleep(0.02)
+            time.sleep(0.3)  # a second burst of events would be rebuilt by now
+            expected = clean_build(project, tmp_path, today=None)
+            if isinstance(expected, dict):  # else the server keeps the last good site
+                assert tree(served) == expected, "\n".join([*history, *output[-3:]])
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=WAIT)
+
+
+def _rebuilds(output: list[str]) -> int:
+    return sum(line.startswith("Built") or "still serving" in line for line in output)
 
 
 def test_editing_one_body_renders_one_page_and_keeps_other_files_untouched(tmp_path):
@@ -318,3 +361,31 @@ def test_a_link_in_a_body_follows_the_url_of_the_item_it_names(tmp_path):
     builder.build()
     assert 'href="/documents/33/"' in (project.out_dir / "about/index.html").read_text()
     assert tree(project.out_dir) == clean_build(project, tmp_path)
+
+
+def test_a_preview_told_what_changed_reads_only_those_files(tmp_path, monkeypatch):
+    """A watcher names the changed paths: the rebuild neither walks the content folder
+    nor looks at the files not named, and still sees an edit, an addition and a deletion."""
+    project = make_project(tmp_path)
+    builder = Builder(project, today=TODAY)
+    builder.build()
+    edited, added = project.content_dir / "documents/2.md", project.content_dir / "documents/9.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("More text.", "Edited."))
+    write(project.content_dir, "documents/9.md", "Study nine", "2019", "number: 9\n")
+    gone = project.content_dir / "documents/5.md"
+    gone.unlink()
+    looked_at = []
+    real_lstat, real_walk = os.lstat, load._walk
+
+    def walk(root):
+        assert Path(root) != project.content_dir, "walked the content folder"
+        return real_walk(root)  # the assets: a few files
+
+    monkeypatch.setattr("sitegen.load._walk", walk)
+    monkeypatch.setattr("sitegen.load.os.lstat", lambda p: looked_at.append(p) or real_lstat(p))
+    builder.build(changed={edited, added, gone})
+    in_content = {str(p) for p in looked_at if str(p).startswith(f"{project.content_dir}/")}
+    assert {str(edited), str(added)} <= in_content <= {str(edited), str(added), str(gone)}
+    assert "Edited." in (project.out_dir / "documents/2/index.html").read_text()
+    assert (project.out_dir / "documents/9/index.html").exists()
+    assert not (project.out_dir / "documents/5").exists()
