@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 
 import jinja2
 
@@ -56,8 +57,8 @@ class PageInputs:
         """All an item's entries in feeds and exports are made of: what its page reads of
         itself and the addresses of the items it names."""
         if key not in self.data_digests:
-            urls = self.views.plan.item_urls
-            named = [urls.get(k) for r in RELATIONS for k in self.views.links(key)[r]]
+            urls, links = self.views.plan.item_urls, self.views.links(key)
+            named = [urls.get(k) for r in RELATIONS for k in links[r]]
             own = [self.digest(view, key) for view in ("source", "url", "links", "files")]
             self.data_digests[key] = digest((own, named))
         return self.data_digests[key]
@@ -178,7 +179,7 @@ class PageBook:
         return todo
 
     def render(
-        self, todo: Sequence[Task], env: jinja2.Environment, layouts_dir, jobs: int
+        self, todo: Sequence[Task], env: jinja2.Environment, layouts_dir: Path, jobs: int
     ) -> Iterator[tuple[PlannedPage, bytes]]:
         """Each page of `todo` with its HTML, in order, rendered in `jobs` processes."""
         waiting = (page for page, _ in todo)  # in the order the answers come in

@@ -135,9 +135,13 @@ class Builder:
         self.memo, self.bodies = Memo(), MemoryBodies()
 
     def check(self) -> Site:
-        """Read, validate, index and plan, writing nothing; raise BuildFailed with every
-        content error."""
-        return self._build(self.today or datetime.date.today(), None, None, None)
+        """Read, validate, index and plan, writing nothing (rendered bodies stay in
+        memory, not in the cache); raise BuildFailed with every content error."""
+        kept, self.bodies = self.bodies, MemoryBodies()
+        try:
+            return self._build(self.today or datetime.date.today(), None, None, None)
+        finally:
+            self.bodies = kept
 
     def _build(
         self,
