@@ -10,6 +10,7 @@ large, so it runs only when an item page or a PDF changed, and a preview indexes
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import pickle
 from collections.abc import Callable, Mapping
@@ -21,13 +22,11 @@ from .memo import DataMemo, SearchMemo, Stamp
 from .project import Project, Site
 from .views import Views
 
-Output = write.PatchOutput | write.StagedOutput
-
 
 class OtherFiles:
     """Writes the files that are not pages into `output`, keeping what is unchanged."""
 
-    def __init__(self, output: Output, last: DataMemo, known: bool):
+    def __init__(self, output: write.Output, last: DataMemo, known: bool):
         self.output, self.last, self.known = output, last, known
         self.stamps: dict[str, Stamp] = {}
 
@@ -52,20 +51,26 @@ class OtherFiles:
             self.place(site.plan.asset_urls[name], name, lambda c=content: c)
 
     def data_files(self, site: Site, views: Views, book: PageBook, project: Project) -> DataMemo:
-        """Feeds, the sitemap and the exports; returns what to record of them."""
+        """Feeds, the sitemap and the exports; returns what to record of them. When only
+        some items' files changed in the last build's catalog and plan (`book.changed`),
+        the files that show none of them are kept as they are, unlooked at."""
         commit_days = self.last.commit_days
         head = load.git_head(project.content_dir)
         if commit_days is None or commit_days[0] != head:
             commit_days = (head, load.commit_days(project.content_dir))
-        paths = {key: site.source_paths[key] for key in site.catalog.items}
-        mtimes = {path: site.file_versions[path][1] for path in paths.values()}
-        changes = load.last_changes(commit_days[1], mtimes)
-        changed = {key: changes[path] for key, path in paths.items()}
+        days = _days(site, commit_days[1])
         digests = {key: book.inputs.data_digest(key) for key in site.catalog.items}
         parts = self._parts(site, views, digests, project.jobs)
-        made = exports.data_files(site.catalog, site.config, site.plan, changed, digests, parts)
+        only = book.changed  # None unless the catalog, plan and output are the last
+        made = exports.data_files(
+            site.catalog, site.config, site.plan, days, digests, parts, site.indexed, only
+        )
         for path, stamp, make in made:
             self.place(path, stamp, make)
+        if only is not None:
+            unseen = self.last.stamps.keys() - self.stamps.keys()
+            self.output.keep_all(unseen)
+            self.stamps = {**self.last.stamps, **self.stamps}
         kept = {key: (digests[key], part) for key, part in parts.items()}
         return DataMemo(kept, book.inputs.data_digests, self.stamps, commit_days)
 
@@ -85,6 +90,14 @@ class OtherFiles:
         return parts
 
 
+def _days(site: Site, committed: Mapping[str, datetime.date]) -> dict[str, datetime.date]:
+    """The day each item last changed: its file's last commit, else its modification
+    time as the content folder was read (`load.last_changes`)."""
+    paths = {key: site.source_paths[key] for key in site.catalog.items}
+    changes = load.last_changes(committed, {p: site.file_versions[p][1] for p in paths.values()})
+    return {key: changes[path] for key, path in paths.items()}
+
+
 def write_index(
     site: Site,
     views: Views,
@@ -92,7 +105,7 @@ def write_index(
     last: SearchMemo,
     book: PageBook,
     fresh_html: Mapping[str, str],
-    output: Output,
+    output: write.Output,
     index_once: bool,
 ) -> tuple[int, SearchMemo]:
     """Write the search index, or keep the last one when no item page and no PDF

@@ -13,12 +13,12 @@ which costs little as no entry is made, and by those entries' views.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import jinja2
 
-from . import parallel, render
+from . import parallel, render, write
 from .memo import DataMemo, PageMemo, PageReads
 from .model import PlannedPage, digest
 from .pages import page_context
@@ -26,6 +26,8 @@ from .project import Site
 from .views import RELATIONS, Views
 
 Task = tuple[PlannedPage, bytes | None]  # a page and its fingerprint, when known
+Readers = Mapping[tuple[str, str], tuple[str, ...]]  # view -> output paths of pages reading it
+ITEM_VIEWS = ("source", "url", "links", "files", "brief", "version")  # keyed by an item
 
 
 class PageInputs:
@@ -37,6 +39,7 @@ class PageInputs:
         self.shared = digest((shared, views.nav, views.search, site_feed))
         self.digests: dict[tuple[str, str], bytes] = {}
         self.data_digests: dict[str, bytes] = {}  # by item key: see `data_digest`
+        self.briefs: dict[str, bytes] = {}  # what each list entry is made of
 
     def fingerprint(
         self, page: PlannedPage, layout: bytes | None, read: Iterable, outline: bytes = b""
@@ -63,22 +66,28 @@ class PageInputs:
             self.data_digests[key] = digest((own, named))
         return self.data_digests[key]
 
-    def keep(self, last: PageMemo, data_before: Mapping[str, bytes], changed: set[str]) -> None:
-        """Take the last build's hashes of views and data entries, but for `changed` items.
-        Sound only when the catalog and plan are the last build's, in the same settings
-        and with the same pictures: then each of these is made of one item's file and of
-        what those hold."""
-        for view_key, hashed in last.view_digests.items():
-            if view_key[1] not in changed:
-                self.digests.setdefault(view_key, hashed)
-        for key, hashed in data_before.items():
-            if key not in changed:
-                self.data_digests.setdefault(key, hashed)
+    def keep(self, site: Site, last: PageMemo, data_before: Mapping[str, bytes]) -> set[str]:
+        """Take the last build's hashes of views and data entries, but for the items whose
+        file changed, which it returns. Sound only when the catalog and plan are the last
+        build's, in the same settings and with the same pictures: then each of these is
+        made of one item's file and of what those hold."""
+        urls, briefs = self.views.plan.item_urls, dict(last.briefs)
+        changed = {
+            key for key, made in site.item_digests.items() if briefs.get(key, b"")[:16] != made
+        }
+        self.digests, self.data_digests = dict(last.view_digests), dict(data_before)
+        for key in changed:
+            briefs[key] = site.item_digests[key] + urls[key].encode()
+            self.data_digests.pop(key, None)
+            for view in ITEM_VIEWS:
+                self.digests.pop((view, key), None)
+        self.briefs = briefs
+        return changed
 
-    def hash_briefs(self, site: Site, last: PageMemo) -> dict[str, bytes]:
+    def hash_briefs(self, site: Site, last: PageMemo) -> None:
         """Hash every item's list entry, once, before the pages are shared out. An item
         whose file and address are what the last build made its entry of keeps that
-        build's hash. Returns what each entry is made of now, for the next build."""
+        build's hash. `briefs` keeps what each entry is made of now, for the next build."""
         made_of: dict[str, bytes] = {}
         for key in self.views.catalog.items:
             made_of[key] = site.item_digests[key] + self.views.plan.item_urls[key].encode()
@@ -86,7 +95,7 @@ class PageInputs:
             if hashed is None or last.briefs.get(key) != made_of[key]:
                 hashed = digest(self.views.brief(key))
             self.digests["brief", key] = hashed
-        return made_of
+        self.briefs = made_of
 
     def digest(self, view: str, key: str) -> bytes:
         if (view, key) not in self.digests:
@@ -100,7 +109,11 @@ class PageInputs:
 
 class PageBook:
     """For one build: which pages are as the last build (`last`) left them, rendering
-    the others, and what to record for the next build."""
+    the others, and what to record for the next build.
+
+    When the catalog, plan and settings are the last build's, only the views of items
+    whose files changed can differ: then only the pages that read those (`readers`, the
+    reverse of the last build's reads) are looked at, and all else is carried over."""
 
     def __init__(
         self,
@@ -111,30 +124,39 @@ class PageBook:
         shared: bytes,
         known: bool,  # the output is as the last build left it
         last_data: DataMemo,
+        readers: Readers | None = None,  # of `last`, when at hand
     ):
         self.views, self.last, self.layout_prints, self.known = views, last, layout_prints, known
         self.inputs = PageInputs(views, shared)
-        self.briefs = self.inputs.hash_briefs(site, last)
-        self.prints: dict[str, bytes] = {}
-        self.reads: dict[str, tuple[str, PageReads]] = {}  # item page -> layout, reads
         self.outlines: dict[str, tuple[str, bytes, PageReads]] = {}  # list pages
+        self.prints: dict[str, bytes] = {}
+        self.reads: dict[str, tuple[str, PageReads]] = {}  # item pages: layout, reads
+        self.rendered: list[str] = []
         # An item page is as it was when its settings and layout are, and all it read.
         self.settings = (self.inputs.shared, layout_prints)
         self.settled = known and last.settings == self.settings
-        # With the last catalog, plan and pictures too, only the views of items whose
-        # files changed can have changed, and list pages keep their outline.
         sizes = sorted(views.thumbnail_sizes.items())
         self.structure = (site.indexed, sizes)
         self.same_structure = self.settled and last.structure == self.structure
+        self.changed: set[str] | None = None  # items whose file changed, when same_structure
+        self.readers: Readers | None = None  # known, and of use, when same_structure
         if self.same_structure:
-            changed = {key for key, made in self.briefs.items() if last.briefs.get(key) != made}
-            self.inputs.keep(last, last_data.part_digests, changed)
-        self.stale = self.inputs_changed() if self.settled else set()
-
-    def inputs_changed(self) -> set[tuple[str, str]]:
-        """Of the views the last build's pages read, those that hash otherwise now."""
-        digest_of = self.inputs.digest
-        return {key for key, hashed in self.last.view_digests.items() if digest_of(*key) != hashed}
+            self.changed = self.inputs.keep(site, last, last_data.part_digests)
+            self.stale = {
+                (view, key)
+                for key in self.changed
+                for view in ITEM_VIEWS
+                if (view, key) in last.view_digests
+                and self.inputs.digest(view, key) != last.view_digests[view, key]
+            }
+            self.prints, self.reads = dict(last.prints), dict(last.reads)
+            self.outlines = dict(last.outlines)
+            self.readers = readers_of(last) if readers is None else readers
+        else:
+            self.inputs.hash_briefs(site, last)
+            digest_of, before = self.inputs.digest, last.view_digests if self.settled else {}
+            self.stale = {key for key, hashed in before.items() if digest_of(*key) != hashed}
+        self.briefs = self.inputs.briefs
 
     def known_print(
         self, page: PlannedPage, built: tuple[str, dict] | None = None
@@ -160,11 +182,24 @@ class PageBook:
             return last.prints.get(page.output_path), None  # as it was
         return inputs.fingerprint(page, self.layout_prints.get(template), read, hashed), None
 
-    def to_render(self, pages: Sequence[PlannedPage], keep: Callable[[str], None]) -> list[Task]:
-        """The pages whose fingerprint differs from the last build's; `keep` is told of
-        every other page's output path."""
+    def to_render(self, pages: Sequence[PlannedPage], output: write.Output) -> list[Task]:
+        """The pages whose fingerprint differs from the last build's; `output` is told
+        to keep every other page."""
         if not self.known:
             return [(page, None) for page in pages]
+        if self.readers is not None:  # only pages that read a stale view can differ
+            readers, last = self.readers, self.last
+            affected = {path for view in self.stale for path in readers.get(view, ())}
+            looked_at = [
+                page
+                for page in pages
+                if page.view == "home"
+                or page.output_path in affected
+                or page.output_path not in last.prints
+            ]
+            kept = {page.output_path for page in pages} & last.prints.keys()
+            output.keep_all(kept - {page.output_path for page in looked_at})
+            pages = looked_at
         todo = []
         for page in pages:
             fingerprint, read = self.known_print(page)
@@ -175,7 +210,7 @@ class PageBook:
             self.prints[path] = fingerprint
             if read:
                 self.reads[path] = read
-            keep(path)
+            output.keep(path)
         return todo
 
     def render(
@@ -205,21 +240,73 @@ class PageBook:
         for answers in parallel.run_chunks(render_chunk, todo, jobs):
             for (fingerprint, html, read), page in zip(answers, waiting, strict=False):
                 self.prints[page.output_path] = fingerprint
+                self.rendered.append(page.output_path)
                 if read:
                     (self.reads if page.view == "item" else self.outlines)[page.output_path] = read
                 yield page, html
 
-    def record(self) -> PageMemo:
-        """What the next build needs to know these pages without rendering them."""
-        read = {view for _, reads in self.reads.values() for view in reads}
-        read |= {("brief", key) for key in self.briefs}
-        return PageMemo(
+    def record(self) -> tuple[PageMemo, Readers | None]:
+        """What the next build needs to know these pages without rendering them, and
+        which pages read each view, when it is known."""
+        if self.changed is None:
+            read = {view for _, reads in self.reads.values() for view in reads}
+            read |= {("brief", key) for key in self.briefs}
+            view_digests = {view: self.inputs.digest(*view) for view in read}
+        else:  # the last build's, but for the views of changed items and new reads
+            view_digests = dict(self.last.view_digests)
+            for key in self.changed:
+                for view in ITEM_VIEWS:
+                    if (view, key) in view_digests:
+                        view_digests[view, key] = self.inputs.digest(view, key)
+            for path in self.rendered:
+                for view in self._reads_of(path, self.reads, self.outlines):
+                    if view not in view_digests:
+                        view_digests[view] = self.inputs.digest(*view)
+        memo = PageMemo(
             prints=self.prints,
             reads=self.reads,
             outlines=self.outlines,
-            view_digests={view: self.inputs.digest(*view) for view in read},
+            view_digests=view_digests,
             briefs=self.briefs,
             settings=self.settings,
             structure=self.structure,
             layout_references=self.last.layout_references,
         )
+        return memo, self._readers_after()
+
+    def _readers_after(self) -> Readers | None:
+        """`readers` for the pages as this build leaves them: copied where a page
+        rendered now reads other views than before, never changed in place."""
+        if self.readers is None:
+            return None
+        readers: dict | None = None
+        last = self.last
+        for path in self.rendered:
+            before = set(self._reads_of(path, last.reads, last.outlines))
+            now = set(self._reads_of(path, self.reads, self.outlines))
+            if before == now:
+                continue
+            readers = dict(self.readers) if readers is None else readers
+            for view in before - now:
+                readers[view] = tuple(p for p in readers[view] if p != path)
+            for view in now - before:
+                readers[view] = (*readers.get(view, ()), path)
+        return self.readers if readers is None else readers
+
+    @staticmethod
+    def _reads_of(path: str, reads: Mapping, outlines: Mapping) -> PageReads:
+        if path in reads:
+            return reads[path][1]
+        return outlines[path][2] if path in outlines else ()
+
+
+def readers_of(memo: PageMemo) -> Readers:
+    """Which pages read each view, by the last build's record of what each page read."""
+    readers: dict[tuple[str, str], list[str]] = {}
+    for path, (_, read) in memo.reads.items():
+        for view in read:
+            readers.setdefault(view, []).append(path)
+    for path, (_, _, read) in memo.outlines.items():
+        for view in read:
+            readers.setdefault(view, []).append(path)
+    return {view: tuple(paths) for view, paths in readers.items()}

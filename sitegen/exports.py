@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import partial
 
@@ -64,32 +65,39 @@ def data_files(
     catalog: Catalog,
     config: SiteConfig,
     plan: SitePlan,
-    changed: Mapping[str, datetime.date],
+    days: Mapping[str, datetime.date],
     digests: Mapping[str, bytes],
     parts: Mapping[str, Fragments],
+    structure: bytes,
+    only: AbstractSet[str] | None = None,
 ) -> Iterator[tuple[str, bytes, Callable[[], bytes]]]:
     """Every file of the site that is not a page: feeds, sitemap, robots.txt, the
     catalogue in four formats and each report's and document's citation files. Each comes
     as its path, a hash of what it is made of, and how to make it: a file whose hash is
     the last build's need not be made (together they are as large as the catalogue).
-    `changed` gives the day each item last changed, for the sitemap; `digests` a hash of
-    all each item's part is made of; `parts` has every record's `Fragments`."""
+    `days` gives the day each item last changed, for the sitemap; `digests` a hash of
+    all each item's part is made of; `parts` has every record's `Fragments`;
+    `structure` names the catalog and plan (`Site.indexed`). With
+    `only`, the files that show none of these items are left out, as being the same
+    (the catalog and plan are then the last build's, and so are the other items)."""
     records = catalog.newest(RECORD_KINDS)
     entries = {key: parts[key].entry for key in records}
     settings = digest(config)
     for feed in plan.feeds:
-        about = digest((settings, feed.path, feed.title, feed.page_url))
-        made_of = _made_of(about, feed.keys[: config.feed_size], digests)
-        yield feed.path, made_of, partial(feeds.atom, feed, catalog, config, entries)
-    listed = _sitemap_pages(catalog, plan, changed)
-    yield "sitemap.xml", digest((settings, listed)), partial(feeds.sitemap, listed, config)
+        shown = feed.keys[: config.feed_size]
+        if only is None or not only.isdisjoint(shown):
+            about = digest((settings, feed.path, feed.title, feed.page_url))
+            made_of = _made_of(about, shown, digests)
+            yield feed.path, made_of, partial(feeds.atom, feed, catalog, config, entries)
+    sitemap = partial(_sitemap, catalog, plan, days, config)
+    yield "sitemap.xml", digest((settings, structure, days)), sitemap
     yield "robots.txt", settings, partial(feeds.robots, config)
     every = _made_of(settings, records, digests)
     in_order = [parts[key] for key in records]
     yield "catalogue.json", every, lambda: catalogue_json([p.record for p in in_order], config)
     yield "catalogue.csv", every, lambda: catalogue_csv([p.row for p in in_order])
     cited = catalog.newest(CITED_KINDS)
-    for key in cited:
+    for key in cited if only is None else [key for key in cited if key in only]:
         url, part = plan.item_urls[key], parts[key]
         yield citation_file(url, "bib"), digests[key], part.bibtex.encode
         yield citation_file(url, "ris"), digests[key], part.ris.encode
@@ -98,6 +106,12 @@ def data_files(
     ris = [parts[key].ris for key in cited]
     yield "catalogue.bib", every_cited, lambda: "\n".join(bibtex).encode()
     yield "catalogue.ris", every_cited, lambda: "\r\n".join(ris).encode()
+
+
+def _sitemap(
+    catalog: Catalog, plan: SitePlan, days: Mapping[str, datetime.date], config: SiteConfig
+) -> bytes:
+    return feeds.sitemap(_sitemap_pages(catalog, plan, days), config)
 
 
 def _made_of(about: bytes, keys: Iterable[str], digests: Mapping[str, bytes]) -> bytes:

@@ -310,11 +310,15 @@ def last_changes(
 ) -> dict[str, datetime.date]:
     """The day each content file last changed: its last commit (`commit_days`), else its
     modification time, given in nanoseconds as `read_content` found it."""
-    return {
-        path: committed.get(path)
-        or datetime.datetime.fromtimestamp(mtime / 1e9, datetime.UTC).date()
-        for path, mtime in mtimes.items()
-    }
+    epoch, days = datetime.date(1970, 1, 1), {}
+    changes = {}
+    for path, mtime in mtimes.items():
+        day = committed.get(path)
+        if day is None:
+            number = mtime // 86_400_000_000_000  # whole days since 1970, in UTC
+            day = days.get(number) or days.setdefault(number, epoch + datetime.timedelta(number))
+        changes[path] = day
+    return changes
 
 
 def tree_signature(folders: Iterable[Path], files: Iterable[Path]) -> bytes:

@@ -24,9 +24,9 @@ from .bodies import MemoryBodies, Store
 from .cachefolder import CacheFolder
 from .catalog import publishable
 from .datafiles import OtherFiles, write_index
-from .dependencies import PageBook
+from .dependencies import PageBook, Readers
 from .errors import BuildFailed, ContentError
-from .memo import Indexed, Memo, OutputMemo
+from .memo import Indexed, Memo, OutputMemo, PageMemo
 from .model import KINDS, Item, Markup, PlannedPage
 from .project import BuildRecord, BuildSummary, Project, Site
 from .views import Views
@@ -57,6 +57,7 @@ class Builder:
         self.memo = Memo()
         self.bodies: Store = MemoryBodies()
         self.environment: tuple[object, jinja2.Environment] | None = None  # (made of, it)
+        self.readers: tuple[PageMemo | None, Readers | None] = (None, None)  # of a memo
         self.autosave = autosave  # write the cache after every build, or on `save()`
         self.cache = CacheFolder(project, index_once) if project.cache_dir else None
         if self.cache:
@@ -179,8 +180,11 @@ class Builder:
         known, writer = _writer(folder, memo.output)
         try:
             with step("decide"):
-                book = PageBook(site, views, memo.pages, layout_prints, shared, known, memo.data)
-                todo = book.to_render(site.plan.pages, writer.keep)
+                readers = self.readers[1] if self.readers[0] is memo.pages else None
+                book = PageBook(
+                    site, views, memo.pages, layout_prints, shared, known, memo.data, readers
+                )
+                todo = book.to_render(site.plan.pages, writer)
             with step("render"):
                 jobs = parallel.usable_jobs(project.jobs, len(todo))
                 rendered = book.render(todo, env, project.layouts_dir, jobs)
@@ -203,7 +207,8 @@ class Builder:
                 memo.output.stats = None
             raise
         stats = writer.stats(memo.output.stats or {})
-        memo.pages, memo.data, memo.search = book.record(), data_memo, search_memo
+        (memo.pages, readers), memo.data, memo.search = book.record(), data_memo, search_memo
+        self.readers = (memo.pages, readers)
         memo.output = OutputMemo(stats, output.identity(folder.path))
         return _summary(site, timings, pages, writer.written - pages[1], found, jobs)
 

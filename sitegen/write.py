@@ -69,6 +69,14 @@ class _Output:
         if self._tree is not None:
             self.folder.discard(self._tree)
 
+    def keep(self, relative: str) -> None:
+        raise NotImplementedError
+
+    def keep_all(self, paths: Collection[str]) -> None:
+        """Each of these files from the last build is still right."""
+        for relative in paths:
+            self.keep(relative)
+
 
 class StagedOutput(_Output):
     """Write a whole site into a new tree; `commit()` swaps it in."""
@@ -139,11 +147,22 @@ class PatchOutput(_Output):
         self.paths.add(relative)
         self.unchanged += 1
 
+    def keep_all(self, paths: Collection[str]) -> None:
+        """As `keep` for each, in set operations: a rebuild after one edit keeps nearly
+        every file of the site."""
+        for relative in set(paths).difference(self.previous):
+            _parts(relative)
+        self.paths.update(paths)
+        self.unchanged += len(paths)
+
     def stats(self, known: Mapping[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
         """Size and modification time of every file of the site, once committed: `known`
         for the files kept, read again for the files written."""
         fresh = self._moved | (self.paths - known.keys())
-        return {path: known[path] for path in self.paths - fresh} | file_stats(self.out_dir, fresh)
+        stats = dict(known)
+        for gone in known.keys() - self.paths:
+            del stats[gone]
+        return stats | file_stats(self.out_dir, fresh)
 
     def commit(self) -> None:
         removed = set(self.previous) - self.paths
@@ -194,3 +213,6 @@ def holds_exactly(out_dir: Path, stats: Mapping[str, tuple[int, int]]) -> bool:
         return False
     found.pop(MARKER, None)
     return found == stats
+
+
+Output = PatchOutput | StagedOutput
