@@ -3,8 +3,9 @@ changed: attachments, pictures, assets, feeds and exports, and the search index.
 
 A file's stamp says what it is made of; a file whose stamp is the last build's is kept
 without being made or read back. Each record's part of the feeds and exports
-(`exports.Fragments`) is kept by a hash of its inputs, so that a rebuild after one edit
-formats one item and joins the parts. Search indexing is Pagefind's program, slow and
+(`exports.Fragments`) is kept by a hash of its inputs, and a file made of parts is stamped
+by a hash of their text: a rebuild after one edit formats one item, and joins the parts
+only when that item's text in them changed. Search indexing is Pagefind's program, slow and
 large, so it runs only when an item page or a PDF changed, and a preview indexes once.
 """
 
@@ -13,12 +14,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import pickle
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 
 from . import exports, load, parallel, search, write
 from .dependencies import PageBook
-from .memo import DataMemo, SearchMemo, Stamp
+from .memo import DataMemo, Part, SearchMemo, Stamp
 from .project import Project, Site
 from .views import Views
 
@@ -53,47 +54,67 @@ class OtherFiles:
     def data_files(self, site: Site, views: Views, book: PageBook, project: Project) -> DataMemo:
         """Feeds, the sitemap and the exports; returns what to record of them. When only
         some items' files changed in the last build's catalog and plan (`book.changed`),
-        the files that show none of them are kept as they are, unlooked at."""
-        commit_days = self.last.commit_days
+        only those items are looked at, and only the files that show one whose part or
+        day changed are made or checked."""
+        last, commit_days = self.last, self.last.commit_days
         head = load.git_head(project.content_dir)
         if commit_days is None or commit_days[0] != head:
             commit_days = (head, load.commit_days(project.content_dir))
-        days = _days(site, commit_days[1])
-        digests = {key: book.inputs.data_digest(key) for key in site.catalog.items}
-        parts = self._parts(site, views, digests, project.jobs)
-        only = book.changed  # None unless the catalog, plan and output are the last
-        made = exports.data_files(
-            site.catalog, site.config, site.plan, days, digests, parts, site.indexed, only
-        )
-        for path, stamp, make in made:
-            self.place(path, stamp, make)
-        if only is not None:
-            unseen = self.last.stamps.keys() - self.stamps.keys()
-            self.output.keep_all(unseen)
-            self.stamps = {**self.last.stamps, **self.stamps}
-        kept = {key: (digests[key], part) for key, part in parts.items()}
-        return DataMemo(kept, book.inputs.data_digests, self.stamps, commit_days)
+        fast = book.changed is not None and commit_days == last.commit_days
+        look_at = book.changed if fast else site.catalog.items.keys()
+        parts = self._parts(site, views, book, look_at, project.jobs)
+        days = _days(site, commit_days[1], look_at)
+        only = None
+        if fast:  # the items whose part's text or day changed
+            only = {
+                key
+                for key in look_at
+                if days[key] != last.days.get(key)
+                or (key in parts and parts[key].digest != last.parts[key].digest)
+            }
+            parts, days = {**last.parts, **parts}, {**last.days, **days}
+        if only is None or only:
+            digests = {key: part.digest for key, part in parts.items()}
+            fragments = {key: part.fragments for key, part in parts.items()}
+            made = exports.data_files(
+                site.catalog, site.config, site.plan, days, digests, fragments, site.indexed, only
+            )
+            for path, stamp, make in made:
+                self.place(path, stamp, make)
+        if fast:
+            self.output.keep_all(last.stamps.keys() - self.stamps.keys())
+            self.stamps = {**last.stamps, **self.stamps}
+        return DataMemo(parts, book.inputs.data_digests, days, self.stamps, commit_days)
 
     def _parts(
-        self, site: Site, views: Views, digests: Mapping[str, bytes], jobs: int
-    ) -> dict[str, exports.Fragments]:
-        """Every record's part of the data files: the last build's where its inputs are
-        the same, the others made in worker processes, as a cold build makes them all."""
-        records = [k for k, item in site.catalog.items.items() if item.kind in exports.RECORD_KINDS]
-        last = self.last.parts
-        parts = {key: last[key][1] for key in records if last.get(key, (None,))[0] == digests[key]}
-        todo = [key for key in records if key not in parts]
+        self, site: Site, views: Views, book: PageBook, keys: Iterable[str], jobs: int
+    ) -> dict[str, Part]:
+        """These items' parts of the data files, if they are records: the last build's
+        where its inputs are the same, the others made in worker processes, as a cold
+        build makes them all."""
+        items, last = site.catalog.items, self.last.parts
+        parts, todo = {}, []
+        for key in keys:
+            if items[key].kind in exports.RECORD_KINDS:
+                made_of = book.inputs.data_digest(key)
+                if key in last and last[key].made_of == made_of:
+                    parts[key] = last[key]
+                else:
+                    todo.append(key)
         summaries = {key: views.summary(key) for key in todo}
         make = partial(exports.fragments, site.catalog, summaries, site.config, site.plan)
         for made in parallel.run_chunks(make, todo, parallel.usable_jobs(jobs, len(todo))):
-            parts.update(made)
+            for key, fragments in made:
+                parts[key] = Part(book.inputs.data_digest(key), fragments, fragments.digest())
         return parts
 
 
-def _days(site: Site, committed: Mapping[str, datetime.date]) -> dict[str, datetime.date]:
-    """The day each item last changed: its file's last commit, else its modification
-    time as the content folder was read (`load.last_changes`)."""
-    paths = {key: site.source_paths[key] for key in site.catalog.items}
+def _days(
+    site: Site, committed: Mapping[str, datetime.date], keys: Iterable[str]
+) -> dict[str, datetime.date]:
+    """The day each of these items last changed: its file's last commit, else its
+    modification time as the content folder was read (`load.last_changes`)."""
+    paths = {key: site.source_paths[key] for key in keys}
     changes = load.last_changes(committed, {p: site.file_versions[p][1] for p in paths.values()})
     return {key: changes[path] for key, path in paths.items()}
 

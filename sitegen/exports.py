@@ -49,6 +49,11 @@ class Fragments:
     bibtex: str = ""  # reports and documents only
     ris: str = ""
 
+    def digest(self) -> bytes:
+        """A hash of the text: what every file made of these parts is made of."""
+        text = "\0".join((self.entry, self.record, self.row, self.bibtex, self.ris))
+        return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
 
 def fragments(
     catalog: Catalog,
@@ -75,8 +80,8 @@ def data_files(
     catalogue in four formats and each report's and document's citation files. Each comes
     as its path, a hash of what it is made of, and how to make it: a file whose hash is
     the last build's need not be made (together they are as large as the catalogue).
-    `days` gives the day each item last changed, for the sitemap; `digests` a hash of
-    all each item's part is made of; `parts` has every record's `Fragments`;
+    `days` gives the day each item last changed, for the sitemap; `parts` has every
+    record's `Fragments` and `digests` their `Fragments.digest`;
     `structure` names the catalog and plan (`Site.indexed`). With
     `only`, the files that show none of these items are left out, as being the same
     (the catalog and plan are then the last build's, and so are the other items)."""
@@ -116,9 +121,10 @@ def _sitemap(
 
 def _made_of(about: bytes, keys: Iterable[str], digests: Mapping[str, bytes]) -> bytes:
     """A hash of a file made of these items' parts in this order, and of `about` (a hash
-    of the rest it is made of)."""
-    joined = b"".join(key.encode() + b"\0" + digests[key] for key in keys)
-    return hashlib.blake2b(about + joined, digest_size=16).digest()
+    of the rest it is made of): `digests` are of the parts' text, which names the item."""
+    return hashlib.blake2b(
+        about + b"".join([digests[key] for key in keys]), digest_size=16
+    ).digest()
 
 
 def _fragments(

@@ -11,6 +11,7 @@ import datetime
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .errors import ContentError
 from .exports import Fragments
@@ -77,12 +78,21 @@ class PageMemo:
     layout_references: dict[bytes, set[str]] = field(default_factory=dict)
 
 
+class Part(NamedTuple):
+    """One record's part of the feeds and exports."""
+
+    made_of: bytes  # a hash of its inputs (`PageInputs.data_digest`)
+    fragments: Fragments
+    digest: bytes  # of the fragments: equal digests, equal text (`Fragments.digest`)
+
+
 @dataclass
 class DataMemo:
     """Each record's part of feeds and exports, and what every other file was made of."""
 
-    parts: dict[str, tuple[bytes, Fragments]] = field(default_factory=dict)  # key -> hash, part
-    part_digests: dict[str, bytes] = field(default_factory=dict)
+    parts: dict[str, Part] = field(default_factory=dict)  # by item key
+    part_digests: dict[str, bytes] = field(default_factory=dict)  # inputs, by item key
+    days: dict[str, datetime.date] = field(default_factory=dict)  # each item's last change
     stamps: dict[str, Stamp] = field(default_factory=dict)  # file -> its inputs
     commit_days: tuple[str, dict[str, datetime.date]] | None = None  # (commit, days)
 
