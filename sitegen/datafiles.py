@@ -63,16 +63,14 @@ class OtherFiles:
         fast = book.changed is not None and commit_days == last.commit_days
         look_at = book.changed if fast else site.catalog.items.keys()
         parts = self._parts(site, views, book, look_at, project.jobs)
-        days = _days(site, commit_days[1], look_at)
+        # Every item's day: a file's time can change without its bytes.
+        days = _days(site, commit_days[1])
         only = None
         if fast:  # the items whose part's text or day changed
-            only = {
-                key
-                for key in look_at
-                if days[key] != last.days.get(key)
-                or (key in parts and parts[key].digest != last.parts[key].digest)
-            }
-            parts, days = {**last.parts, **parts}, {**last.days, **days}
+            only = {k for k in parts if parts[k].digest != last.parts[k].digest}
+            if days != last.days:
+                only |= {key for key, day in days.items() if day != last.days.get(key)}
+            parts = {**last.parts, **parts}
         if only is None or only:
             digests = {key: part.digest for key, part in parts.items()}
             fragments = {key: part.fragments for key, part in parts.items()}
@@ -109,12 +107,10 @@ class OtherFiles:
         return parts
 
 
-def _days(
-    site: Site, committed: Mapping[str, datetime.date], keys: Iterable[str]
-) -> dict[str, datetime.date]:
-    """The day each of these items last changed: its file's last commit, else its
-    modification time as the content folder was read (`load.last_changes`)."""
-    paths = {key: site.source_paths[key] for key in keys}
+def _days(site: Site, committed: Mapping[str, datetime.date]) -> dict[str, datetime.date]:
+    """The day each item last changed: its file's last commit, else its modification
+    time as the content folder was read (`load.last_changes`)."""
+    paths = {key: site.source_paths[key] for key in site.catalog.items}
     changes = load.last_changes(committed, {p: site.file_versions[p][1] for p in paths.values()})
     return {key: changes[path] for key, path in paths.items()}
 

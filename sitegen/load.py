@@ -310,13 +310,14 @@ def last_changes(
 ) -> dict[str, datetime.date]:
     """The day each content file last changed: its last commit (`commit_days`), else its
     modification time, given in nanoseconds as `read_content` found it."""
-    epoch, days = datetime.date(1970, 1, 1), {}
-    changes = {}
+    epoch, days, changes = datetime.date(1970, 1, 1), {}, {}
     for path, mtime in mtimes.items():
         day = committed.get(path)
         if day is None:
             number = mtime // 86_400_000_000_000  # whole days since 1970, in UTC
-            day = days.get(number) or days.setdefault(number, epoch + datetime.timedelta(number))
+            if number not in days:
+                days[number] = epoch + datetime.timedelta(number)
+            day = days[number]
         changes[path] = day
     return changes
 

@@ -268,6 +268,20 @@ def test_an_item_is_dated_by_its_last_commit_and_a_new_commit_moves_the_date(tmp
     assert tree(project.out_dir) == clean_build(project, tmp_path)
 
 
+def test_a_file_touched_on_another_day_moves_its_date_while_another_is_edited(tmp_path):
+    """Without git, an item is dated by its file's time, which can change without its
+    bytes: a rebuild after one body edit must still date the touched file anew."""
+    project = make_project(tmp_path)
+    builder = Builder(project, today=TODAY)
+    builder.build()
+    edited, touched = (project.content_dir / f"documents/{n}.md" for n in (2, 5))
+    edited.write_text(edited.read_text(encoding="utf-8").replace("More text.", "Other text."))
+    a_year_ago = time.time() - 365 * 86400
+    os.utime(touched, (a_year_ago, a_year_ago))
+    builder.build(changed={edited, touched})
+    assert tree(project.out_dir) == clean_build(project, tmp_path)
+
+
 def test_a_preview_rebuilding_on_its_watcher_thread_keeps_using_its_cache(tmp_path):
     """The preview builds first on one thread and rebuilds on its file watcher's."""
     project = replace(make_project(tmp_path), cache_dir=tmp_path / "cache")
