@@ -3,6 +3,7 @@ file is written to the moment the server answers with the new page.
 
     python benchmarks/serve_latency.py                      # the sample site
     python benchmarks/serve_latency.py --generate 2000      # a generated 2,000-item site
+    python benchmarks/serve_latency.py --edit title         # titles: lists and feeds change
 
 Like a browser tab, it waits for the server's reload event and then loads the page. Prints
 the median, fastest and slowest of `--runs` edits, each to a different document.
@@ -42,6 +43,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--generate", type=int, metavar="N", help="a generated site of N items")
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--edit", choices=["body", "title"], default="body")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="latency-"))
     try:
@@ -82,7 +84,11 @@ def main() -> None:
             time.sleep(0.3)  # let the last rebuild settle
             since = re.search(r"since=(\d+)", fetch(url))[1]
             events = urllib.request.urlopen(f"{base}__sitegen/events?since={since}", timeout=60)
-            path.write_text(text + f"\n{marker}\n", encoding="utf-8")
+            if args.edit == "title":
+                edited = re.sub(r"^title: *", f"title: {marker} ", text, count=1, flags=re.M)
+            else:
+                edited = text + f"\n{marker}\n"
+            path.write_text(edited, encoding="utf-8")
             written = time.perf_counter()
             while True:  # as a browser does: wait to be told, then load the page
                 line = events.readline()
@@ -97,7 +103,7 @@ def main() -> None:
         server.wait(10)
         items = len(list(content.rglob("*.md")))
         print(
-            f"{items} items, {len(times)} edits: median {statistics.median(times) * 1000:.0f} ms, "
+            f"{items} items, {len(times)} {args.edit} edits: median {statistics.median(times) * 1000:.0f} ms, "
             f"fastest {min(times) * 1000:.0f} ms, slowest {max(times) * 1000:.0f} ms"
         )
     finally:

@@ -63,8 +63,9 @@ class OtherFiles:
         fast = book.changed is not None and commit_days == last.commit_days
         look_at = book.changed if fast else site.catalog.items.keys()
         parts = self._parts(site, views, book, look_at, project.jobs)
-        # Every item's day: a file's time can change without its bytes.
-        days = _days(site, commit_days[1])
+        # A file's time can change without its bytes: every item's day is looked at, or
+        # when only some files were read since the last build (`Site.touched`), theirs.
+        days = _days(site, commit_days[1], last.days if fast else None)
         only = None
         if fast:  # the items whose part's text or day changed
             only = {k for k in parts if parts[k].digest != last.parts[k].digest}
@@ -107,12 +108,17 @@ class OtherFiles:
         return parts
 
 
-def _days(site: Site, committed: Mapping[str, datetime.date]) -> dict[str, datetime.date]:
+def _days(
+    site: Site, committed: Mapping[str, datetime.date], last: Mapping[str, datetime.date] | None
+) -> dict[str, datetime.date]:
     """The day each item last changed: its file's last commit, else its modification
-    time as the content folder was read (`load.last_changes`)."""
-    paths = {key: site.source_paths[key] for key in site.catalog.items}
+    time as the content folder was read (`load.last_changes`); `last`'s for the items
+    whose files were not looked at since, when that is known."""
+    patch = last is not None and site.touched is not None
+    paths = {key: site.source_paths[key] for key in (site.touched if patch else site.catalog.items)}
     changes = load.last_changes(committed, {p: site.file_versions[p][1] for p in paths.values()})
-    return {key: changes[path] for key, path in paths.items()}
+    days = {key: changes[path] for key, path in paths.items()}
+    return {**last, **days} if patch else days
 
 
 def write_index(

@@ -71,10 +71,9 @@ class PageInputs:
         file changed, which it returns. Sound only when the catalog and plan are the last
         build's, in the same settings and with the same pictures: then each of these is
         made of one item's file and of what those hold."""
-        urls, briefs = self.views.plan.item_urls, dict(last.briefs)
-        changed = {
-            key for key, made in site.item_digests.items() if briefs.get(key, b"")[:16] != made
-        }
+        urls, briefs, made = self.views.plan.item_urls, dict(last.briefs), site.item_digests
+        keys = made if site.touched is None else site.touched  # the others are as they were
+        changed = {key for key in keys if briefs.get(key, b"")[:16] != made[key]}
         self.digests, self.data_digests = dict(last.view_digests), dict(data_before)
         for key in changed:
             briefs[key] = site.item_digests[key] + urls[key].encode()

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from stat import S_ISDIR, S_ISLNK
+from stat import S_ISDIR, S_ISLNK, S_ISREG
 
 import frontmatter
 
@@ -68,7 +68,6 @@ def read_content(
     file_sizes: dict[str, int] = {}
     file_versions: dict[str, tuple[int, int]] = {}
     digests: dict[str, bytes] = {}
-    settled = time.time_ns() - RACY_NS
     prefix = len(os.path.join(content_dir, ""))  # _walk's paths all start with it
     for path in _walk(content_dir) if known is None else known:
         relative = path[prefix:].replace(os.sep, "/")
@@ -100,24 +99,7 @@ def read_content(
                 )
             )
             continue
-        raw, last = None, stats.get(relative)
-        if last and last[:2] == version and relative in memo:
-            digest = last[2]
-        else:
-            raw = Path(path).read_bytes()
-            digest = hashlib.blake2b(raw, digest_size=16).digest()
-            if version[1] < settled:
-                stats[relative] = (*version, digest)
-            else:
-                stats.pop(relative, None)
-        digests[relative] = digest
-        before = memo.get(relative)
-        if before is not None and before[0] == digest:
-            result = before[1]
-        else:
-            raw = Path(path).read_bytes() if raw is None else raw
-            result = parse_source(relative, shown, FOLDERS[folder], raw)
-            memo[relative] = (digest, result)
+        digests[relative], result = _read_source(path, relative, shown, version, memo, stats)
         if isinstance(result, Source):
             sources.append(result)
         else:
@@ -127,6 +109,70 @@ def read_content(
     for gone in stats.keys() - digests.keys():
         del stats[gone]
     return ContentTree(tuple(sources), file_sizes, tuple(errors), digests, file_versions)
+
+
+def _read_source(
+    path: str,
+    relative: str,
+    shown: str,
+    version: tuple[int, int],
+    parsed: ParseMemo,
+    stats: StatMemo,
+) -> tuple[bytes, Source | list[ContentError]]:
+    """A Markdown file's hash and what parsing it gave, from `parsed` when its hash is
+    known there: by its size and time (`stats`) when those are old enough to trust."""
+    raw, last = None, stats.get(relative)
+    if last and last[:2] == version and relative in parsed:
+        digest = last[2]
+    else:
+        raw = Path(path).read_bytes()
+        digest = hashlib.blake2b(raw, digest_size=16).digest()
+        if version[1] < time.time_ns() - RACY_NS:
+            stats[relative] = (*version, digest)
+        else:
+            stats.pop(relative, None)
+    before = parsed.get(relative)
+    if before is not None and before[0] == digest:
+        return digest, before[1]
+    raw = Path(path).read_bytes() if raw is None else raw
+    result = parse_source(relative, shown, FOLDERS[relative.split("/", 1)[0]], raw)
+    parsed[relative] = (digest, result)
+    return digest, result
+
+
+def patch_content(
+    last: ContentTree,
+    content_dir: Path,
+    shown_prefix: str,
+    parsed: ParseMemo,
+    stats: StatMemo,
+    changed: Iterable[Path],
+) -> tuple[ContentTree, dict[str, Source]] | None:
+    """`last`, the folder as read without errors, with the `changed` paths in it read
+    again, and their sources; None unless each of them was and still is a Markdown file
+    that parses (a file came, went or broke: read the folder)."""
+    root = os.path.join(content_dir, "")
+    digests, versions, sources = dict(last.digests), dict(last.file_versions), {}
+    for path in {str(path) for path in changed if str(path).startswith(root)}:
+        relative = path[len(root) :].replace(os.sep, "/")
+        if relative not in digests:
+            if relative in versions or os.path.lexists(path):
+                return None
+            continue  # came and went, as an editor's test file does
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        if not S_ISREG(stat.st_mode) or os.path.islink(path):
+            return None
+        versions[relative] = version = (stat.st_size, stat.st_mtime_ns)
+        shown = f"{shown_prefix}/{relative}" if shown_prefix else relative
+        digests[relative], result = _read_source(path, relative, shown, version, parsed, stats)
+        if not isinstance(result, Source):
+            return None
+        sources[relative] = result
+    whole = tuple(sources.get(source.path, source) for source in last.sources)
+    return replace(last, sources=whole, digests=digests, file_versions=versions), sources
 
 
 def _walk(root: Path) -> list[str]:

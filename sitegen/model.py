@@ -12,6 +12,7 @@ import io
 import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 KINDS = ("event", "report", "document", "page")
@@ -224,7 +225,7 @@ class PlannedPage:
     page_number: int = 1
     page_count: int = 1
 
-    @property
+    @cached_property  # asked for each page of the site in every rebuild
     def output_path(self) -> str:
         return self.url if self.url.endswith(".html") else f"{self.url}index.html"
 

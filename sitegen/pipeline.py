@@ -65,6 +65,7 @@ class Builder:
         self._loaded = self.cache is None
         self._record: BuildRecord | None = None  # this build's, to be saved
         self._next_release: datetime.date | None = None  # the site changes then by itself
+        self.front: reuse.Front | None = None  # the last build's, to patch (`patch_front`)
 
     def build(
         self,
@@ -133,7 +134,7 @@ class Builder:
         """Forget what was loaded and keep the bodies in memory until `save` rewrites them."""
         if self.cache:
             self.cache.ignored("bodies", problem)
-        self.memo, self.bodies = Memo(), MemoryBodies()
+        self.memo, self.bodies, self.front = Memo(), MemoryBodies(), None
 
     def check(self) -> Site:
         """Read, validate, index and plan, writing nothing (rendered bodies stay in
@@ -155,24 +156,14 @@ class Builder:
         Each is given its record of the last build in the memo, and the next replaces it."""
         project, memo, timings = self.project, self.memo, {}
         step = partial(timed, timings)
+        last, self.front = self.front, None  # kept again when this build ends well
         with out_of_collection():
             with step("read"):
-                inputs = reuse.read_inputs(project, memo.parse, changed)
-            with step("validate"):
-                valid = reuse.validate_sources(inputs, memo.validate)
-                items, held, self._next_release = publishable(valid.items, today, project.drafts)
-            with step("markdown"):
-                markups = reuse.render_bodies(items, inputs, memo.bodies, self.bodies, project)
-            with step("index"):
-                indexed = reuse.index(valid, items, held, inputs, memo.catalog)
-                warnings = list(inputs.warnings)
-                errors = [*inputs.errors, *valid.errors, *indexed.errors]
-                errors += _body_problems(indexed, markups, items, held, valid, project, warnings)
-            with step("pictures"):
-                pictures = reuse.pictures(indexed, project, inputs, memo.catalog, errors)
-            if errors:
-                raise BuildFailed(errors)
-            site = reuse.site(inputs, items, held, indexed, markups, pictures, warnings, memo)
+                inputs = reuse.read_inputs(project, memo.parse, changed, last and last.inputs)
+            with step("patch"):  # when told which files changed, and only their items did
+                front = last and reuse.patch_front(last, inputs, today, memo, self.bodies, project)
+            front = front or self._validate_and_index(inputs, today, step)
+        site, self._next_release = front.site, front.published[2]
         if folder is None:
             return site
         views = Views(site, self.bodies)
@@ -208,9 +199,33 @@ class Builder:
             raise
         stats = writer.stats(memo.output.stats or {})
         (memo.pages, readers), memo.data, memo.search = book.record(), data_memo, search_memo
-        self.readers = (memo.pages, readers)
+        self.readers, self.front = (memo.pages, readers), front
         memo.output = OutputMemo(stats, output.identity(folder.path))
         return _summary(site, timings, pages, writer.written - pages[1], found, jobs)
+
+    def _validate_and_index(
+        self, inputs: reuse.Inputs, today: datetime.date, step: Callable
+    ) -> reuse.Front:
+        """The stages from validation to the plan, each given its record of the last build;
+        raise BuildFailed with every content error."""
+        project, memo = self.project, self.memo
+        with step("validate"):
+            valid = reuse.validate_sources(inputs, memo.validate)
+            published = publishable(valid.items, today, project.drafts)
+            items, held, _ = published
+        with step("markdown"):
+            markups = reuse.render_bodies(items, inputs, memo.bodies, self.bodies, project)
+        with step("index"):
+            indexed = reuse.index(valid, items, held, inputs, memo.catalog)
+            warnings = list(inputs.warnings)
+            errors = [*inputs.errors, *valid.errors, *indexed.errors]
+            errors += _body_problems(indexed, markups, items, held, valid, project, warnings)
+        with step("pictures"):
+            pictures = reuse.pictures(indexed, project, inputs, memo.catalog, errors)
+        if errors:
+            raise BuildFailed(errors)
+        site = reuse.site(inputs, items, held, indexed, markups, pictures, warnings, memo)
+        return reuse.Front(inputs, valid, published, today, site)
 
     def _environment(self, site: Site) -> tuple[jinja2.Environment, dict[str, bytes], bytes]:
         """The Jinja environment, kept while the settings, asset names and layouts are the

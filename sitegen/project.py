@@ -67,6 +67,8 @@ class Site:
     item_digests: Mapping[str, bytes] = field(default_factory=dict)  # all an Item is made of
     source_paths: Mapping[str, str] = field(default_factory=dict)  # item key -> content path
     indexed: bytes = b""  # names the catalog and plan: another name, another catalog or plan
+    # Keys of the items whose files were read since the last build, if only those were.
+    touched: frozenset[str] | None = None
 
     @property
     def thumbnail_sizes(self) -> dict[str, tuple[int, int]]:

@@ -7,6 +7,7 @@ themselves (`load`, `validate`, `markup`, `catalog`, `plan`, `images`) know noth
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import posixpath
 from collections.abc import Collection, Mapping
@@ -36,23 +37,44 @@ class Inputs:
     shown: str  # how messages name the content folder
     searchable: bool  # a search index is wanted and can be made
     warnings: tuple[str, ...]
+    touched: frozenset[str] | None = None  # keys of the items whose files a patch read
 
 
-def read_inputs(project: Project, memo: ParseMemo, changed: Collection[Path] | None) -> Inputs:
+def read_inputs(
+    project: Project, memo: ParseMemo, changed: Collection[Path] | None, last: Inputs | None
+) -> Inputs:
     """Read the settings, layouts, content and assets; raise BuildFailed for settings
-    that cannot be used, as nothing else can be checked without them."""
+    that cannot be used, as nothing else can be checked without them. With a watcher's
+    `changed` paths, the content is `last`'s patched where it can be (`load.patch_content`)."""
     site_config = _load_config(project)
     shown = display_path(project.content_dir, Path.cwd())
-    tree = read_content(project, shown, memo, changed)
+    layouts = render.layout_names(project.layouts_dir)
     assets, errors = load.read_assets(
         project.assets_dir, display_path(project.assets_dir, Path.cwd())
     )
     searchable, warnings = project.search, ()
     if searchable and (reason := search.unavailable()):
         searchable, warnings = False, (f"no search index: {reason}; or build with --no-search",)
+    around = (site_config, layouts, assets, shown, searchable, errors)
+    if (
+        last
+        and changed is not None
+        and memo.shown_prefix == shown
+        and around == (last.config, last.layouts, last.assets, last.shown, last.searchable, [])
+    ):
+        patch = load.patch_content(
+            last.tree, project.content_dir, shown, memo.sources, memo.stats, changed
+        )
+        if patch:
+            tree, read = patch
+            memo.versions = dict(tree.file_versions)
+            by_key = {_key(path): source for path, source in read.items()}
+            sources = {**last.sources, **by_key}
+            return replace(last, tree=tree, sources=sources, touched=frozenset(by_key))
+    tree = read_content(project, shown, memo, changed)
     return Inputs(
-        site_config, render.layout_names(project.layouts_dir), tree, sources_by_key(tree),
-        assets, [*tree.errors, *errors], shown, searchable, warnings,
+        site_config, layouts, tree, sources_by_key(tree), assets, [*tree.errors, *errors],
+        shown, searchable, warnings,
     )  # fmt: skip
 
 
@@ -126,6 +148,17 @@ def render_bodies(
     project: Project,
 ) -> dict[str, Markup]:
     """Each item's body rendered into `bodies`, unless it is there from an earlier build."""
+    keys, rendered = _render_missing(items, read, memo, bodies, project)
+    memo.markups = {key: memo.markups[key] for key in keys.values()}
+    _retain(memo, bodies, rendered)
+    return {key: memo.markups[body_key] for key, body_key in keys.items()}
+
+
+def _render_missing(
+    items: list[Item], read: Inputs, memo: BodyMemo, bodies: Store, project: Project
+) -> tuple[dict[str, bytes], bool]:
+    """Render the bodies of `items` not in `memo` into `bodies`; each item's body key,
+    and whether any was rendered."""
     keys = {item.key: _body_key(item.key, item.body_digest) for item in items}
     tasks = []
     for item in items:
@@ -136,10 +169,13 @@ def render_bodies(
     for chunk in parallel.markups(tasks, project.jobs):  # the HTML is not kept here
         bodies.add((markup.body_key, body) for markup, body in chunk)
         memo.markups.update((markup.body_key, markup) for markup, _ in chunk)
-    memo.markups = {key: memo.markups[key] for key in keys.values()}
-    if tasks and bodies.count() > len(memo.markups) * 5 // 4:  # a fifth is out of use
+    return keys, bool(tasks)
+
+
+def _retain(memo: BodyMemo, bodies: Store, rendered: bool) -> None:
+    """Drop the stored bodies no item has, once they are a fifth of the store."""
+    if rendered and bodies.count() > len(memo.markups) * 5 // 4:
         bodies.retain(memo.markups.keys())
-    return {key: memo.markups[body_key] for key, body_key in keys.items()}
 
 
 def _body_key(item_key: str, body_digest: bytes) -> bytes:
@@ -231,20 +267,97 @@ def site(
     """All that is known of a valid site before writing, with a hash for each item of
     all it is made of: its file's bytes, what validation read besides (settings,
     layouts, other files' sizes) and whether it is scheduled."""
+    return Site(
+        read.config, indexed.catalog, markups, indexed.plan, held, read.assets,
+        read.tree.file_versions, pictures, tuple(warnings), _item_digests(items, read, memo),
+        {key: source.path for key, source in read.sources.items()}, indexed.made,
+    )  # fmt: skip
+
+
+def _item_digests(items: list[Item], read: Inputs, memo: Memo) -> dict[str, bytes]:
     files, validation = read.tree.digests, memo.validate.inputs
-    digests = {
+    return {
         item.key: hashlib.blake2b(
             files[read.sources[item.key].path] + validation + b"%d" % item.scheduled,
             digest_size=16,
         ).digest()
         for item in items
     }  # both hashes have a fixed length: joining them is unambiguous
-    return Site(
-        read.config, indexed.catalog, markups, indexed.plan, held, read.assets,
-        read.tree.file_versions, pictures, tuple(warnings), digests,
-        {key: source.path for key, source in read.sources.items()}, indexed.made,
-    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Front:
+    """What the stages before writing made in a build that ended them without an error:
+    the next build, told which files changed, patches it (`patch_front`)."""
+
+    inputs: Inputs
+    valid: Validated
+    published: tuple[list[Item], dict[str, str], datetime.date | None]  # `publishable`'s
+    today: datetime.date
+    site: Site
+
+
+def patch_front(
+    last: Front, read: Inputs, today: datetime.date, memo: Memo, bodies: Store, project: Project
+) -> Front | None:
+    """`last` with the items of the files `read` patched (`Inputs.touched`) validated and
+    rendered again; None when that might not be what the stages would make, as when an
+    item is no longer valid or published, or changed more than its body (the catalog and
+    plan would change), or the last build warned of a body."""
+    indexed, shown_items, held, release = memo.catalog.indexed, *last.published
+    if read.touched is None or today != last.today or last.site.warnings != read.warnings:
+        return None
+    if not indexed or indexed.made != last.site.indexed:
+        return None
+    tree, valid_items, shown = read.tree, list(last.valid.items), list(shown_items)
+    valid_at = {item.key: i for i, item in enumerate(valid_items)}
+    shown_at = {item.key: i for i, item in enumerate(shown)}
+    for key in read.touched:
+        source = read.sources[key]
+        item = validate.validate_source(source, read.config, tree.file_sizes, read.layouts)
+        memo.validate.results[source.path] = (tree.digests[source.path], item)
+        if not isinstance(item, Item) or key not in shown_at or shown[shown_at[key]].scheduled:
+            return None
+        valid_items[valid_at[key]] = item
+        published, now_held, now_release = catalog.publishable([item], today, project.drafts)
+        before = indexed.items[key]
+        if (
+            now_held
+            or now_release
+            or replace(published[0], body_digest=before.body_digest) != before
+        ):
+            return None
+        shown[shown_at[key]] = published[0]
+    edited = [shown[shown_at[key]] for key in read.touched]
+    keys, rendered = _render_missing(edited, read, memo.bodies, bodies, project)
+    markups = dict(last.site.markups)
+    for key, body_key in keys.items():
+        if markups[key].body_key != body_key:
+            memo.bodies.markups.pop(markups[key].body_key, None)
+        markups[key] = memo.bodies.markups[body_key]
+    _retain(memo.bodies, bodies, rendered)
+    by_key = {item.key: item for item in edited}
+    site_catalog = replace(last.site.catalog, items={**last.site.catalog.items, **by_key})
+    fresh = {key: markups[key] for key in keys}
+    if any(markup.findings for markup in fresh.values()) or plan.content_link_errors(
+        site_catalog, fresh, indexed.plan.item_urls, held, ()
+    ):
+        return None
+    site = replace(
+        last.site,
+        catalog=site_catalog,
+        markups=markups,
+        item_digests={**last.site.item_digests, **_item_digests(edited, read, memo)},
+        file_versions=tree.file_versions,
+        touched=read.touched,
+    )
+    valid = Validated(valid_items, [], set())
+    return Front(read, valid, (shown, held, release), today, site)
 
 
 def sources_by_key(tree: load.ContentTree) -> dict[str, Source]:
-    return {posixpath.splitext(s.path)[0]: s for s in tree.sources}
+    return {_key(source.path): source for source in tree.sources}
+
+
+def _key(path: str) -> str:
+    return posixpath.splitext(path)[0]

@@ -65,8 +65,13 @@ def edit(project: Project, rng: random.Random, step: int) -> str:
     documents = sorted(content.glob("documents/*.md"))
     target = rng.choice(documents)
     text = target.read_text(encoding="utf-8")
-    choice = rng.randrange(13)
-    if choice == 0 and step % 2:
+    choice = rng.randrange(16)
+    if choice in (13, 14):  # a link to another document, or to one that is not there
+        linked = rng.choice(documents).name if choice == 13 else "gone.md"
+        target.write_text(text.replace("More text.", f"See [{step}]({linked})."), encoding="utf-8")
+    elif choice == 15:  # the sanitiser removes it and warns
+        target.write_text(text.replace("More text.", "<script>x</script>"), encoding="utf-8")
+    elif choice == 0 and step % 2:
         target.write_text(text.replace("More text.", f"More text, edit {step}."), encoding="utf-8")
     elif choice == 0:  # the first paragraph: the summary on lists, in feeds and exports
         head, body = text.rsplit("---\n", 1)
@@ -140,12 +145,12 @@ def snapshot(folder: Path) -> dict[Path, tuple[int, int]]:
     return {p: (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
 
 
-@pytest.mark.parametrize("seed", range(10))
+@pytest.mark.parametrize("seed", range(14))
 def test_rebuilds_after_random_edits_equal_a_clean_build(tmp_path, seed):
-    """Seeds 0-5 build as `build` does, 6-9 as the preview does: told which paths
+    """Seeds 0-5 build as `build` does, 6-13 as the preview does: told which paths
     changed, as a file watcher tells it, so the content folder is not walked."""
     project = make_project(tmp_path, drafts=seed % 2 == 1)
-    if seed in (2, 3, 4, 5, 8, 9):  # rendered bodies in the cache's SQLite file
+    if seed in (2, 3, 4, 5, 8, 9, 12, 13):  # rendered bodies in the cache's SQLite file
         project = replace(project, cache_dir=tmp_path / "cache")
     builder = Builder(project, today=TODAY)
     builder.build()
@@ -403,3 +408,32 @@ def test_a_preview_told_what_changed_reads_only_those_files(tmp_path, monkeypatc
     assert "Edited." in (project.out_dir / "documents/2/index.html").read_text()
     assert (project.out_dir / "documents/9/index.html").exists()
     assert not (project.out_dir / "documents/5").exists()
+
+
+def test_a_preview_patches_an_edited_body_without_going_over_every_item(tmp_path):
+    """Told that only bodies changed, a rebuild validates and renders those items alone
+    (no stage-by-stage validation), and the site is what a clean build makes; an edit
+    that breaks a link or trips the sanitiser goes through every stage again."""
+    project = make_project(tmp_path)
+    builder = Builder(project, today=TODAY)
+    builder.build()
+    edits = [
+        ("2.md", "See [the third](3.md).", True),
+        ("2.md", "See [nothing](gone.md).", False),  # an error: the site stays as it was
+        ("2.md", "Mended.", False),  # the first build after a failure reads everything
+        ("4.md", "Plain again.", True),
+        ("6.md", "<script>x</script>", False),  # a warning: every stage says it again
+        ("6.md", "Calm.", False),  # the last build warned: its warnings are not known apart
+        ("6.md", "Calm, twice.", True),
+    ]
+    for name, body, patched in edits:
+        path = project.content_dir / "documents" / name
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.rsplit("## Part", 1)[0] + f"## Part\n\n{body}\n", encoding="utf-8")
+        try:
+            summary = builder.build(changed={path})
+        except BuildFailed as failure:
+            assert not patched and "gone.md" in failure.errors[0].message, failure.errors
+            continue
+        assert ("validate" not in summary.timings) == patched, (name, body)
+        assert tree(project.out_dir) == clean_build(project, tmp_path), (name, body)
