@@ -17,7 +17,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import load, output, pipeline, scaffold
+from . import explain, load, output, pipeline, scaffold
 from .config import FULL_URL, PATH_ONLY, url_path
 from .errors import BuildFailed, display_path, format_errors
 
@@ -73,7 +73,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         description="Build the documentation centre's static site.",
         parents=[shared],
     )
-    commands = parser.add_subparsers(dest="command", metavar="{build,check,serve,new}")
+    commands = parser.add_subparsers(dest="command", metavar="{build,check,serve,new,explain}")
     commands.add_parser("build", parents=[shared], help="build the site (the default)")
     commands.add_parser("check", parents=[shared], help="check all content, write nothing")
     serving = commands.add_parser(
@@ -84,6 +84,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     new = commands.add_parser("new", parents=[shared], help="start a new content file")
     new.add_argument("kind", choices=("event", "report", "document"))
     new.add_argument("title")
+    explaining = commands.add_parser(
+        "explain", parents=[shared], help="why the last build rendered a page, or what shows a file"
+    )
+    explaining.add_argument("target", help="a page (documents/2427/) or a content file")
     args = parser.parse_args(argv)
     for name, value in {
         "command": "build",
@@ -128,6 +132,9 @@ def main(argv: Sequence[str] | None = None, root: Path | None = None) -> int:
             return _new(project, args.kind, args.title)
         if args.command == "serve":
             return _serve(project, args)
+        if args.command == "explain":
+            print("\n".join(explain.explain(project, args.target)))
+            return 0
         if args.command == "check":
             site = pipeline.Builder(project).check()
             for warning in site.warnings:
@@ -149,6 +156,9 @@ def main(argv: Sequence[str] | None = None, root: Path | None = None) -> int:
             )
             print(f"\n{len(failure.errors)} error(s) in {files} file(s){kept}.", file=sys.stderr)
         return EXIT_CONTENT_ERRORS
+    except explain.Unknown as unknown:
+        print(f"error: {unknown}", file=sys.stderr)
+        return EXIT_USAGE
     except output.UnsafeOutput as refusal:
         print(f"error: {refusal}", file=sys.stderr)
         return EXIT_USAGE

@@ -28,6 +28,11 @@ from .views import RELATIONS, Views
 Task = tuple[PlannedPage, bytes | None]  # a page and its fingerprint, when known
 Readers = Mapping[tuple[str, str], tuple[str, ...]]  # view -> output paths of pages reading it
 ITEM_VIEWS = ("source", "url", "links", "files", "brief", "version")  # keyed by an item
+VIEW_WORDS = {
+    "source": "record", "url": "address", "links": "links", "files": "files",
+    "brief": "list entry", "version": "language versions", "tag": "tag",
+}  # fmt: skip
+NEW_OUTPUT = "no build had written this output folder, or it was changed since"
 
 
 class PageInputs:
@@ -131,6 +136,7 @@ class PageBook:
         self.prints: dict[str, bytes] = {}
         self.reads: dict[str, tuple[str, PageReads]] = {}  # item pages: layout, reads
         self.rendered: list[str] = []
+        self.reasons: dict[str, str] = {}  # why each page rendered now is (`_why`)
         # An item page is as it was when its settings and layout are, and all it read.
         self.settings = (self.inputs.shared, layout_prints)
         self.settled = known and last.settings == self.settings
@@ -185,6 +191,7 @@ class PageBook:
         """The pages whose fingerprint differs from the last build's; `output` is told
         to keep every other page."""
         if not self.known:
+            self.reasons = dict.fromkeys((page.output_path for page in pages), NEW_OUTPUT)
             return [(page, None) for page in pages]
         if self.readers is not None:  # only pages that read a stale view can differ
             readers, last = self.readers, self.last
@@ -205,12 +212,35 @@ class PageBook:
             path = page.output_path
             if fingerprint is None or self.last.prints.get(path) != fingerprint:
                 todo.append((page, fingerprint if page.view != "item" else None))
+                self.reasons[path] = self._why(page, read)
                 continue
             self.prints[path] = fingerprint
             if read:
                 self.reads[path] = read
             output.keep(path)
         return todo
+
+    def _why(self, page: PlannedPage, read: tuple | None) -> str:
+        """Why `page` is rendered again, in words (`build.py explain`)."""
+        path, last = page.output_path, self.last
+        if path not in last.prints:
+            return "it is a new page"
+        if not self.settled:
+            return "the settings, the navigation or a layout changed"
+        if page.view == "item":
+            reads = read[1] if read else ()
+        elif page.view == "home":
+            reads = ()
+        else:
+            outline, before = self.outlines[path], last.outlines.get(path)
+            if before is None or before[1] != outline[1]:
+                return "its list changed: entries came, went or moved"
+            reads = outline[2]
+        stale = sorted(self.stale.intersection(reads))
+        if not stale:
+            return "what it shows changed"
+        named = ", ".join(f"{key}'s {VIEW_WORDS.get(view, view)}" for view, key in stale[:4])
+        return f"{named}{' and more' if len(stale) > 4 else ''} changed"
 
     def render(
         self, todo: Sequence[Task], env: jinja2.Environment, layouts_dir: Path, jobs: int
@@ -270,6 +300,7 @@ class PageBook:
             settings=self.settings,
             structure=self.structure,
             layout_references=self.last.layout_references,
+            reasons=self.reasons,
         )
         return memo, self._readers_after()
 

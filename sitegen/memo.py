@@ -76,6 +76,7 @@ class PageMemo:
     settings: tuple | None = None  # the settings and layouts every page was rendered with
     structure: tuple | None = None  # the catalog and plan, and the pictures' sizes
     layout_references: dict[bytes, set[str]] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)  # why each page was rendered
 
 
 class Part(NamedTuple):

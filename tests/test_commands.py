@@ -95,3 +95,31 @@ def test_unchanged_pages_keep_their_modification_time(site):
     site.write("documents/1.md", text.replace("Summary of the study.", "New text."))
     assert "1 page written" in site.run("build").out
     assert home.stat().st_mtime_ns == before
+
+
+def test_explain_says_why_a_page_was_rendered_and_which_pages_show_a_file(site):
+    site.write("documents/1.md", document(1, "First study", extra="tags: [asylum]\n"))
+    site.write("documents/2.md", document(2, "Second study", extra="related: [1]\n"))
+    assert site.run("build").code == 0
+    first = site.run("explain", "documents/1/")
+    assert first.code == 0
+    assert "rendered, because no build had written this output folder" in first.out
+    edited = site.content / "documents/1.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    assert site.run("build").code == 0
+    page = site.run("explain", "/documents/1/index.html").out
+    assert "an item page, made with the layout document.html" in page
+    assert "rendered, because documents/1's record changed" in page
+    assert "documents/1: record, address, links, files" in page
+    assert "kept, as nothing it shows had changed" in site.run("explain", "tags/").out
+    shown = site.run("explain", str(edited)).out
+    assert shown.startswith("content/documents/1.md: shown on ")
+    assert "  documents/2/index.html: " in shown  # as a related document
+    unknown = site.run("explain", "documents/3/")
+    assert unknown.code == 2 and "made no page documents/3/index.html. Did you mean" in unknown.err
+
+
+def test_explain_before_any_build_says_to_build_first(site):
+    run = site.run("explain", "documents/1/")
+    assert run.code == 2
+    assert "no build is recorded in the build cache; run a build first" in run.err

@@ -60,7 +60,8 @@ def _sitegen_imports(module: str) -> set[str]:
 # Above the stages: what runs them and remembers between builds, the pipeline, and the
 # command line and server on top. Each layer imports only from itself and those before.
 INCREMENTAL = {
-    "memo", "cache", "cachefolder", "bodies", "parallel", "reuse", "dependencies", "datafiles"
+    "memo", "cache", "cachefolder", "bodies", "parallel", "reuse", "dependencies", "datafiles",
+    "explain",
 }  # fmt: skip
 LAYERS = [BOTTOM, FORMATS, STAGES, INCREMENTAL, {"pipeline"}, {"cli", "serve", "__init__"}]
 MODULES = sorted(p.stem for p in (REPO / "sitegen").glob("*.py"))
@@ -103,7 +104,7 @@ def test_build_py_runs_as_a_script():
         [sys.executable, "build.py", "--help"], cwd=REPO, capture_output=True, text=True
     )
     assert result.returncode == 0
-    assert re.search(r"\{build,check,serve,new\}", result.stdout)
+    assert re.search(r"\{build,check,serve,new,explain\}", result.stdout)
 
 
 def test_importlib_of_package_has_version():
