@@ -263,12 +263,12 @@ def _terms(
 
 
 def _doc_type_terms(ordered: list[Item], config: SiteConfig) -> tuple[Term, ...]:
-    terms = []
-    for name in config.doc_types:
-        keys = tuple(i.key for i in ordered if name in i.doc_types)
-        if keys:
-            terms.append(Term(name, slugify(name), keys))
-    return tuple(terms)
+    keys: dict[str, list[str]] = {name: [] for name in config.doc_types}
+    for item in ordered:
+        for name in dict.fromkeys(item.doc_types):  # once, if written twice
+            if name in keys:
+                keys[name].append(item.key)
+    return tuple(Term(name, slugify(name), tuple(of)) for name, of in keys.items() if of)
 
 
 def _years(ordered: list[Item]) -> dict[int, tuple[str, ...]]:

@@ -54,7 +54,8 @@ class Indexed:
     catalog: Catalog
     plan: SitePlan
     errors: list[ContentError]
-    made: bytes = field(default_factory=lambda: os.urandom(16))  # new when they are made
+    # Names their shape, all but the items' records: new when it changes (`reuse.index`).
+    made: bytes = field(default_factory=lambda: os.urandom(16))
 
 
 @dataclass

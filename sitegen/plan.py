@@ -77,7 +77,8 @@ def plan_site(
 
     def claim(path: str, owner: str, item: Item | None = None, field: str = "slug") -> bool:
         where = item.source_path if item else owner
-        if any(len(part.encode()) > NAME_BYTES for part in path.split("/")):
+        too_long = len(path) * 4 > NAME_BYTES and len(path.encode()) > NAME_BYTES  # UTF-8
+        if too_long and any(len(part.encode()) > NAME_BYTES for part in path.split("/")):
             errors.append(
                 ContentError(
                     where,

@@ -66,7 +66,7 @@ class Site:
     warnings: tuple[str, ...] = ()  # worth saying, not worth failing for
     item_digests: Mapping[str, bytes] = field(default_factory=dict)  # all an Item is made of
     source_paths: Mapping[str, str] = field(default_factory=dict)  # item key -> content path
-    indexed: bytes = b""  # names the catalog and plan: another name, another catalog or plan
+    indexed: bytes = b""  # names the catalog and plan but for the items: `Indexed.made`
     # Keys of the items whose files were read since the last build, if only those were.
     touched: frozenset[str] | None = None
 

@@ -192,7 +192,8 @@ def index(
     memo: CatalogMemo,
 ) -> Indexed:
     """The catalog and plan of the published `items`: the last build's when every item is
-    as it was but for its body, which neither reads, and the other inputs are equal.
+    as it was but for its body, which neither reads, and the other inputs are equal; or
+    new, named as the last (`Indexed.made`) when they differ from it only in records.
     References to items `held` back or invalid are not errors of their own."""
     by_key = {item.key: item for item in items}
     numbers = {str(i.number) for i in valid.items if i.key in held and i.number}
@@ -210,7 +211,18 @@ def index(
         site_catalog, site_config, assets, held, invalid, searchable
     )
     memo.indexed = Indexed(by_key, inputs, site_catalog, site_plan, errors + plan_errors)
+    if last and last.inputs == inputs and _same_shape(last, memo.indexed):
+        memo.indexed.made = last.made  # as after a body edit: only records changed
     return memo.indexed
+
+
+def _same_shape(last: Indexed, now: Indexed) -> bool:
+    """Whether the catalog and plan are the last ones but for the items' own records, as
+    when an edit changed a title or an author: then the pages, lists, tags and links
+    are the same, and only what shows the changed records can differ."""
+    if last.errors or now.errors or last.items.keys() != now.items.keys():
+        return False
+    return replace(now.catalog, items=last.catalog.items) == last.catalog and now.plan == last.plan
 
 
 def _same_but_bodies(before: Mapping[str, Item], now: Mapping[str, Item]) -> bool:

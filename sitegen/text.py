@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 
@@ -30,6 +31,7 @@ def shortened(slug: str, limit: int = MAX_SLUG) -> str:
     return (cut if len(cut) >= limit // 2 else slug[:limit]).strip("-")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a catalogue spells its tags again and again
 def term_key(text: str) -> str:
     """What makes two spellings of a tag the same tag: case and Unicode form are ignored."""
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
