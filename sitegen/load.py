@@ -153,17 +153,17 @@ def patch_content(
     that parses (a file came, went or broke: read the folder)."""
     root = os.path.join(content_dir, "")
     digests, versions, sources = dict(last.digests), dict(last.file_versions), {}
-    for path in {str(path) for path in changed if str(path).startswith(root)}:
+    for path in {p for p in map(str, changed) if p.startswith(root)}:
         relative = path[len(root) :].replace(os.sep, "/")
         if relative not in digests:
             if relative in versions or os.path.lexists(path):
                 return None
             continue  # came and went, as an editor's test file does
         try:
-            stat = os.stat(path)
+            stat = os.lstat(path)  # a link is checked where the folder is walked
         except OSError:
             return None
-        if not S_ISREG(stat.st_mode) or os.path.islink(path):
+        if not S_ISREG(stat.st_mode):
             return None
         versions[relative] = version = (stat.st_size, stat.st_mtime_ns)
         shown = f"{shown_prefix}/{relative}" if shown_prefix else relative

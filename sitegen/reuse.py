@@ -55,12 +55,13 @@ def read_inputs(
     searchable, warnings = project.search, ()
     if searchable and (reason := search.unavailable()):
         searchable, warnings = False, (f"no search index: {reason}; or build with --no-search",)
-    around = (site_config, layouts, assets, shown, searchable, errors)
+    around = (site_config, layouts, assets, shown, searchable)
     if (
         last
         and changed is not None
+        and not errors
         and memo.shown_prefix == shown
-        and around == (last.config, last.layouts, last.assets, last.shown, last.searchable, [])
+        and around == (last.config, last.layouts, last.assets, last.shown, last.searchable)
     ):
         patch = load.patch_content(
             last.tree, project.content_dir, shown, memo.sources, memo.stats, changed
