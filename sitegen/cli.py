@@ -69,7 +69,6 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     shared.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     parser = argparse.ArgumentParser(
-        prog="build.py",
         description="Build the documentation centre's static site.",
         parents=[shared],
     )
@@ -82,7 +81,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     serving.add_argument("--port", type=int, default=8000, help="0 picks a free port")
     serving.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this machine)")
     new = commands.add_parser("new", parents=[shared], help="start a new content file")
-    new.add_argument("kind", choices=("event", "report", "document"))
+    new.add_argument("kind", choices=scaffold.KINDS)
     new.add_argument("title")
     explaining = commands.add_parser(
         "explain", parents=[shared], help="why the last build rendered a page, or what shows a file"
@@ -139,14 +138,20 @@ def main(argv: Sequence[str] | None = None, root: Path | None = None) -> int:
             site = pipeline.Builder(project).check()
             for warning in site.warnings:
                 print(f"warning: {warning}", file=sys.stderr)
-            if not args.quiet:
+            if args.format == "json":
+                print(format_errors([], "json"))
+            elif not args.quiet:
                 print(
                     f"Content is valid: {len(site.catalog.items)} items, {len(site.plan.pages)} pages."
                 )
             return 0
         summary = pipeline.build(project, None if args.quiet else _Progress())
     except BuildFailed as failure:
-        print(format_errors(failure.errors, args.format), file=sys.stderr)
+        # Text is for people (standard error); github and json are for programs (standard output).
+        machine = args.format != "text"
+        print(
+            format_errors(failure.errors, args.format), file=sys.stdout if machine else sys.stderr
+        )
         if args.format == "text":
             files = len({error.path for error in failure.errors})
             kept = (
@@ -174,6 +179,22 @@ def main(argv: Sequence[str] | None = None, root: Path | None = None) -> int:
             else json.dumps(summary.__dict__)
         )
     return 0
+
+
+def run(root: Path | None = None) -> None:
+    """The `sitegen` command. Without `root`, the project is the nearest folder, from the
+    working one up, that holds a site.yaml, so it works from anywhere inside a project."""
+    here = Path.cwd()
+    root = root or next(
+        (folder for folder in (here, *here.parents) if (folder / "site.yaml").is_file()), here
+    )
+    try:
+        code = main(root=root)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `sitegen explain … | head` stopped reading: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 0
+    sys.exit(code)
 
 
 def summary_line(summary: pipeline.BuildSummary, project: pipeline.Project) -> str:

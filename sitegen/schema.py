@@ -1,6 +1,6 @@
 """Every front-matter field of every content type, declared once.
 
-Validation reads this table to check files; the README documents the same fields, and a
+Validation reads this table to check files; docs/editing.md documents the same fields, and a
 test holds the two together. Vocabularies (event kinds, document types) live in site.yaml.
 """
 
@@ -19,6 +19,11 @@ class Field:
     help: str
     example: str
     required: bool = False
+    # What the field means for one type where it differs from `help`, as (kind, help) pairs.
+    help_by_kind: tuple[tuple[str, str], ...] = ()
+
+    def help_for(self, kind: str) -> str:
+        return dict(self.help_by_kind).get(kind, self.help)
 
 
 FIELDS: tuple[Field, ...] = (
@@ -27,9 +32,15 @@ FIELDS: tuple[Field, ...] = (
         "date",
         ALL,
         "date",
-        "YYYY, YYYY-MM or YYYY-MM-DD; shown at exactly that precision (an event's start)",
+        "YYYY, YYYY-MM or YYYY-MM-DD; shown at exactly that precision",
         "2014-05-20",
         True,
+        (
+            ("event", "the first day, as YYYY, YYYY-MM or YYYY-MM-DD"),
+            ("report", "when it was published, as YYYY, YYYY-MM or YYYY-MM-DD"),
+            ("document", "the document's date, as YYYY, YYYY-MM or YYYY-MM-DD"),
+            ("page", "when it was written or last revised, as YYYY, YYYY-MM or YYYY-MM-DD"),
+        ),
     ),
     Field("tags", ALL, "text-list", "keywords, in any language", "[trafficking, inimkaubandus]"),
     Field("summary", ALL, "text", "one or two sentences; else the body's first paragraph", '"…"'),
@@ -56,7 +67,7 @@ FIELDS: tuple[Field, ...] = (
         "the same item in other languages, as document numbers or content paths",
         "[reports/ferry-companies-et]",
     ),
-    Field("layout", ALL, "layout", "a layout in layouts/ to use instead of the type's own", "wide"),
+    Field("layout", ALL, "layout", "a layout in layouts/ to use instead of the type's own", "page"),
     Field("end", ("event",), "date", "last day of a multi-day event", "2014-05-21"),
     Field("location", ("event",), "text", "city and venue", '"Tallinn, Estonia"'),
     Field("organiser", ("event",), "text", "who ran it", '"Nordic Council of Ministers"'),

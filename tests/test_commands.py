@@ -5,12 +5,17 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 import yaml
 
 from sitegen.schema import fields_for
 
-from .conftest import document, event
+from .conftest import REPO, copy_project, document, event
 
 TODAY = datetime.date.today()
 
@@ -123,3 +128,69 @@ def test_explain_before_any_build_says_to_build_first(site):
     run = site.run("explain", "documents/1/")
     assert run.code == 2
     assert "no build is recorded in the build cache; run a build first" in run.err
+
+
+def test_check_prints_json_errors_on_standard_output(site):
+    site.write("events/bad.md", "---\ntitle: x\n---\n")
+    site.write("documents/1.md", document(1, extra="doc_types: [Novel]\n"))
+    run = site.run("check", "--format", "json")
+    assert run.code == 1
+    errors = json.loads(run.out)
+    assert {(e["path"], e["line"], e["field"]) for e in errors} == {
+        ("content/events/bad.md", 1, "date"),
+        ("content/documents/1.md", 5, "doc_types"),
+    }
+    (site.content / "events/bad.md").unlink()
+    site.write("documents/1.md", document(1))
+    valid = site.run("check", "--format", "json")
+    assert valid.code == 0 and json.loads(valid.out) == []
+
+
+@pytest.mark.parametrize("kind", ["event", "report", "document", "page"])
+def test_new_files_explain_each_field_for_their_type(site, kind):
+    run = site.run("new", kind, "Title of the new one")
+    assert run.code == 0, run.err
+    path = site.content.parent / run.out.split()[1].rstrip(",")
+    text = path.read_text(encoding="utf-8")
+    date_help = text.split("\ndate: ", 1)[1].split("\n", 1)[0]
+    assert ("first day" in date_help) == (kind == "event"), date_help
+    layout = re.search(r"^# layout: (\S+)", text, re.M).group(1)
+    assert (REPO / "layouts" / f"{layout}.html").exists(), layout
+    path.write_text(text.replace("draft: true", ""), encoding="utf-8")
+    assert site.run("check").code == 0
+
+
+def test_build_py_run_without_the_libraries_says_what_to_run(tmp_path):
+    project = copy_project(tmp_path)
+    shutil.copytree(REPO / "sitegen", project / "sitegen")
+    run = subprocess.run(
+        [sys.executable, "-S", "build.py", "check"], cwd=project, capture_output=True, text=True
+    )
+    assert run.returncode == 2
+    assert run.stderr.splitlines() == [
+        "error: this Python lacks jinja2, which the build needs; run `make build` once, "
+        "then `.venv/bin/sitegen` or `python3 build.py` again"
+    ]
+
+
+def test_build_py_run_by_another_python_uses_the_projects_venv(tmp_path):
+    project = copy_project(tmp_path)
+    (project / ".venv").symlink_to(Path(sys.prefix))
+    other_python = Path(sys.base_prefix) / "bin" / "python3"
+    run = subprocess.run(
+        [other_python, "-S", "build.py", "check"], cwd=project, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("Content is valid: 0 items")
+
+
+def test_the_sitegen_command_finds_its_project_from_a_subfolder(tmp_path):
+    project = copy_project(tmp_path)
+    (project / "content/documents").mkdir()
+    (project / "content/documents/1.md").write_text(document(1), encoding="utf-8")
+    sitegen = Path(sys.executable).parent / "sitegen"
+    run = subprocess.run(
+        [sitegen, "build", "-q"], cwd=project / "content/documents", capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert (project / "_site/documents/1/index.html").is_file()

@@ -211,7 +211,7 @@ def test_github_format_prints_annotations(site):
     site.write("events/bad.md", "---\ntitle: x\n---\n")
     run = site.run("check", "--format", "github")
     assert run.code == 1
-    assert "::error file=content/events/bad.md,line=1,title=date::is missing" in run.err
+    assert "::error file=content/events/bad.md,line=1,title=date::is missing" in run.out
 
 
 def test_markdown_file_outside_the_type_folders_is_an_error(site):
