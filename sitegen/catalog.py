@@ -14,8 +14,9 @@ from itertools import count
 
 from .config import SiteConfig
 from .errors import ContentError
-from .model import KINDS, Catalog, Item, Reference, Term
-from .text import MAX_SLUG, did_you_mean, slugify, term_key
+from .model import KINDS, Catalog, FileReferences, Item, Term
+from .references import Resolver, file_reference_errors
+from .text import MAX_SLUG, slugify, term_key
 
 SIMILAR_LIMIT = 5
 SIMILAR_TAGS = 8  # an item is matched on its rarest tags, which say most about it
@@ -27,9 +28,13 @@ def build_catalog(
     unpublished: Collection[str],
     config: SiteConfig,
     similar_memo: dict | None = None,
+    unchecked: Iterable[FileReferences] = (),
+    numbers_unknown: bool = False,
 ) -> tuple[Catalog, list[ContentError]]:
     """Index the published `items`. References to `unpublished` keys or numbers (drafts,
-    files with errors of their own) are left out, not reported again. `similar_memo`, if
+    files with errors of their own) are left out, not reported again, as are references
+    to any number when `numbers_unknown` (a document could not be read). The references
+    of files that failed validation (`unchecked`) are checked too. `similar_memo`, if
     given, lets a rebuild skip the similar-items step when its inputs are unchanged."""
     errors: list[ContentError] = []
     ordered = sorted(items, key=lambda item: item.sort_key)
@@ -37,18 +42,18 @@ def build_catalog(
     numbered = set(number_to_key.values())
     ordered = [item for item in ordered if item.kind != "document" or item.key in numbered]
     by_key = {item.key: item for item in ordered}
-    resolve = _Resolver(by_key, number_to_key, unpublished)
+    resolve = Resolver(by_key, number_to_key, unpublished, numbers_unknown)
+    errors += file_reference_errors(unchecked, resolve)
 
     related_out: dict[str, list[str]] = {}
     translated: dict[str, list[str]] = {}
     reports_of_event: dict[str, tuple[str, ...]] = {}
     for item in ordered:
-        related_out[item.key] = resolve.all(item, "related", item.related, None, errors)
-        translated[item.key] = resolve.all(item, "translations", item.translations, None, errors)
+        key, shown = item.key, item.source_path
+        related_out[key] = resolve.all(key, shown, "related", item.related, errors)
+        translated[key] = resolve.all(key, shown, "translations", item.translations, errors)
         if item.kind == "event":
-            reports_of_event[item.key] = tuple(
-                resolve.all(item, "reports", item.reports, "report", errors)
-            )
+            reports_of_event[key] = tuple(resolve.all(key, shown, "reports", item.reports, errors))
 
     tags, tag_slug = _terms(ordered, errors)
     doc_types = _doc_type_terms(ordered, config)
@@ -71,9 +76,6 @@ def build_catalog(
     return catalog, errors
 
 
-_NOUN = {"event": "an event", "report": "a report", "document": "a document", "page": "a page"}
-
-
 def _document_numbers(ordered: list[Item], errors: list[ContentError]) -> dict[int, str]:
     owners: dict[int, Item] = {}
     documents = sorted((i for i in ordered if i.kind == "document"), key=lambda i: i.source_path)
@@ -92,58 +94,6 @@ def _document_numbers(ordered: list[Item], errors: list[ContentError]) -> dict[i
         else:
             owners[item.number] = item  # type: ignore[index]
     return {number: item.key for number, item in owners.items()}
-
-
-class _Resolver:
-    """Turns what an editor wrote (2427, reports/ferry-companies, ../x.md) into item keys."""
-
-    def __init__(
-        self, by_key: Mapping[str, Item], numbers: Mapping[int, str], unpublished: Collection[str]
-    ):
-        self.by_key, self.numbers, self.unpublished = by_key, numbers, unpublished
-
-    def all(
-        self, item: Item, field: str, refs: Iterable[Reference], kind: str | None, errors: list
-    ) -> list[str]:
-        keys: list[str] = []
-        for ref in refs:
-            key, problem = self.one(ref.target, kind)
-            if problem:
-                errors.append(ContentError(item.source_path, ref.line, field, problem))
-            elif key == item.key:
-                errors.append(
-                    ContentError(
-                        item.source_path,
-                        ref.line,
-                        field,
-                        f"{ref.target} is this item itself; remove it",
-                    )
-                )
-            elif key and key not in keys:
-                keys.append(key)
-        return keys
-
-    def one(self, target: str, kind: str | None) -> tuple[str | None, str]:
-        if target.isdigit():
-            key = self.numbers.get(int(target))
-            if key is None and str(int(target)) in self.unpublished:
-                return None, ""
-            if key is None:
-                return None, f"no document has number {target}; check the number"
-        else:
-            key = target.strip().lstrip("./").removeprefix("content/").removesuffix(".md")
-            if key in self.unpublished:
-                return None, ""
-            if key not in self.by_key:
-                hint = did_you_mean(key, list(self.by_key))
-                return (
-                    None,
-                    f"{target} does not exist; give a content path such as reports/ferry-companies.{hint}",
-                )
-        found = self.by_key[key]
-        if kind and found.kind != kind:
-            return None, f"{target} is {_NOUN[found.kind]}, not {_NOUN[kind]}"
-        return key, ""
 
 
 def _translation_groups(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 from urllib.parse import urlsplit
 
 from .errors import ContentError
+from .languages import language_tag
 from .text import did_you_mean
 
 
@@ -50,6 +51,18 @@ class SiteConfig:
     def absolute(self, path: str = "") -> str:
         """A path relative to the site root as a full URL."""
         return self.site_url + path.lstrip("/")
+
+
+@dataclass(frozen=True)
+class SiteLines:
+    """Where site.yaml is, as messages name it, and the line of each of its keys: for the
+    settings that can only be checked once the content is read (content paths)."""
+
+    shown: str
+    lines: Mapping[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
 
 
 def url_path(base_url: str) -> str:
@@ -101,6 +114,13 @@ def site_config(
                 "tuple[str, ...]": "a list of text",
             }
             errors.append(ContentError(shown, line, key, f"must be {wanted[expected]}"))
+    if "language" in accepted:
+        try:
+            accepted["language"] = language_tag(str(accepted["language"]))
+        except ValueError as problem:
+            errors.append(
+                ContentError(shown, key_lines.get("language", 1), "language", str(problem))
+            )
     if "title" not in values:
         errors.append(ContentError(shown, 1, "title", "is missing; add 'title: Name of the site'"))
     base = str(accepted.get("base_url", ""))

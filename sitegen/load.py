@@ -39,6 +39,8 @@ class ContentTree:
     digests: Mapping[str, bytes] = field(default_factory=dict)  # Markdown path -> hash of bytes
     # Every file's size and modification time, Markdown or not.
     file_versions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    # Markdown files that could not be parsed, with the document number each names.
+    unparsed: Mapping[str, int | None] = field(default_factory=dict)
 
 
 ParseMemo = MutableMapping[str, tuple[bytes, Source | list[ContentError]]]
@@ -68,6 +70,7 @@ def read_content(
     file_sizes: dict[str, int] = {}
     file_versions: dict[str, tuple[int, int]] = {}
     digests: dict[str, bytes] = {}
+    unparsed: dict[str, int | None] = {}
     prefix = len(os.path.join(content_dir, ""))  # _walk's paths all start with it
     for path in _walk(content_dir) if known is None else known:
         relative = path[prefix:].replace(os.sep, "/")
@@ -104,11 +107,13 @@ def read_content(
             sources.append(result)
         else:
             errors.extend(result)
+            raw = Path(path).read_bytes() if folder == "documents" else b""
+            unparsed[relative] = yamltext.salvaged_number(raw.decode("utf-8", "replace"))
     for gone in memo.keys() - digests.keys():
         del memo[gone]
     for gone in stats.keys() - digests.keys():
         del stats[gone]
-    return ContentTree(tuple(sources), file_sizes, tuple(errors), digests, file_versions)
+    return ContentTree(tuple(sources), file_sizes, tuple(errors), digests, file_versions, unparsed)
 
 
 def _read_source(
@@ -305,11 +310,13 @@ def read_yaml_file(path: Path, shown: str) -> tuple[dict, dict[str, int]] | list
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         return [
-            ContentError(shown, 0, "", "does not exist; create it (see the README for its keys)")
+            ContentError(
+                shown, 0, "", "does not exist; create it (docs/settings.md lists its keys)"
+            )
         ]
     except UnicodeDecodeError:
         return [ContentError(shown, 1, "", "is not UTF-8; save the file with UTF-8 encoding")]
-    return yamltext.parse(text, 0, shown)
+    return yamltext.parse(text, 0, shown, "the file")
 
 
 def read_assets(assets_dir: Path, shown: str) -> tuple[dict[str, bytes], list[ContentError]]:

@@ -73,6 +73,16 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class FileReferences:
+    """The references of a file that failed validation, by field: checked all the same,
+    so that an editor sees every error of the file at once, not one fix after another."""
+
+    key: str  # the item key the file would have: "reports/ferry-companies"
+    source_path: str  # as messages name it
+    fields: tuple[tuple[str, tuple[Reference, ...]], ...]  # ("related", (…)), …
+
+
+@dataclass(frozen=True)
 class Attachment:
     """A file shipped in the repository (`path`) or a link elsewhere (`href`)."""
 

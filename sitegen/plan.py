@@ -253,7 +253,7 @@ def content_link_errors(
                     "future); publish it first or remove the link"
                 )
             else:
-                hint = did_you_mean(target_key, list(item_urls))
+                hint = did_you_mean(target_key, [other for other in item_urls if other != key])
                 problem = (
                     f"links to {href}, and content/{target} does not exist; correct the link.{hint}"
                 )

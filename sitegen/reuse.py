@@ -14,12 +14,12 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import catalog, config, images, load, parallel, plan, render, search, validate
+from . import catalog, config, images, load, parallel, plan, references, render, search, validate
 from .bodies import Store
-from .config import SiteConfig
+from .config import SiteConfig, SiteLines
 from .errors import BuildFailed, ContentError, display_path
 from .memo import BodyMemo, CatalogMemo, Indexed, Memo, ParseMemo, ValidateMemo
-from .model import Item, Markup, Picture, Source, digest
+from .model import FileReferences, Item, Markup, Picture, Source, digest
 from .project import Project, Site
 
 
@@ -29,6 +29,7 @@ class Inputs:
     assets, with the errors found reading them."""
 
     config: SiteConfig
+    config_lines: SiteLines  # where site.yaml's settings are, for errors in content paths
     layouts: set[str]
     tree: load.ContentTree
     sources: dict[str, Source]  # by item key
@@ -46,7 +47,7 @@ def read_inputs(
     """Read the settings, layouts, content and assets; raise BuildFailed for settings
     that cannot be used, as nothing else can be checked without them. With a watcher's
     `changed` paths, the content is `last`'s patched where it can be (`load.patch_content`)."""
-    site_config = _load_config(project)
+    site_config, config_lines = _load_config(project)
     shown = display_path(project.content_dir, Path.cwd())
     layouts = render.layout_names(project.layouts_dir)
     assets, errors = load.read_assets(
@@ -55,13 +56,14 @@ def read_inputs(
     searchable, warnings = project.search, ()
     if searchable and (reason := search.unavailable()):
         searchable, warnings = False, (f"no search index: {reason}; or build with --no-search",)
-    around = (site_config, layouts, assets, shown, searchable)
+    around = (site_config, config_lines, layouts, assets, shown, searchable)
     if (
         last
         and changed is not None
         and not errors
         and memo.shown_prefix == shown
-        and around == (last.config, last.layouts, last.assets, last.shown, last.searchable)
+        and around
+        == (last.config, last.config_lines, last.layouts, last.assets, last.shown, last.searchable)
     ):
         patch = load.patch_content(
             last.tree, project.content_dir, shown, memo.sources, memo.stats, changed
@@ -74,12 +76,12 @@ def read_inputs(
             return replace(last, tree=tree, sources=sources, touched=frozenset(by_key))
     tree = read_content(project, shown, memo, changed)
     return Inputs(
-        site_config, layouts, tree, sources_by_key(tree), assets, [*tree.errors, *errors],
-        shown, searchable, warnings,
+        site_config, config_lines, layouts, tree, sources_by_key(tree), assets,
+        [*tree.errors, *errors], shown, searchable, warnings,
     )  # fmt: skip
 
 
-def _load_config(project: Project) -> SiteConfig:
+def _load_config(project: Project) -> tuple[SiteConfig, SiteLines]:
     shown = display_path(project.config_path, Path.cwd())
     parsed = load.read_yaml_file(project.config_path, shown)
     if isinstance(parsed, list):
@@ -87,7 +89,7 @@ def _load_config(project: Project) -> SiteConfig:
     result = config.site_config(*parsed, shown, base_url=project.base_url)
     if isinstance(result, list):
         raise BuildFailed(result)
-    return result
+    return result, SiteLines(shown, parsed[1])
 
 
 def read_content(
@@ -112,6 +114,9 @@ class Validated:
     items: list[Item]
     errors: list[ContentError]
     invalid: set[str]  # references to these are not errors: their own errors are shown
+    # The references of files with errors, checked all the same (`catalog.build_catalog`).
+    unchecked: tuple[FileReferences, ...] = ()
+    numbers_unknown: bool = False  # a document could not be read: any number may be its
 
 
 def validate_sources(read: Inputs, memo: ValidateMemo) -> Validated:
@@ -122,7 +127,7 @@ def validate_sources(read: Inputs, memo: ValidateMemo) -> Validated:
     if memo.inputs != inputs:
         memo.results.clear()
         memo.inputs = inputs
-    items, errors, invalid = [], [], set()
+    items, errors, invalid, unchecked = [], [], set(), []
     for source in tree.sources:
         file_digest = tree.digests[source.path]
         known = memo.results.get(source.path)
@@ -136,9 +141,15 @@ def validate_sources(read: Inputs, memo: ValidateMemo) -> Validated:
         else:
             errors.extend(result)
             invalid |= {source.path.removesuffix(".md"), str(source.front_matter.get("number"))}
+            unchecked.append(validate.references_of(source))
     for gone in memo.results.keys() - tree.digests.keys():
         del memo.results[gone]
-    return Validated(items, errors, invalid)
+    for path, number in tree.unparsed.items():  # a file that could not be read
+        invalid |= {path.removesuffix(".md"), *([str(number)] if number else [])}
+    numbers_unknown = any(
+        number is None and path.startswith("documents/") for path, number in tree.unparsed.items()
+    )
+    return Validated(items, errors, invalid, tuple(unchecked), numbers_unknown)
 
 
 def render_bodies(
@@ -201,13 +212,21 @@ def index(
     unpublished = frozenset({*held, *numbers, *valid.invalid})
     invalid = frozenset(valid.invalid)
     site_config, assets, searchable = read.config, read.assets, read.searchable
-    inputs = (unpublished, site_config, assets, tuple(held), invalid, searchable)
+    inputs = (
+        unpublished, site_config, assets, tuple(held), invalid, searchable, read.config_lines,
+        valid.unchecked, valid.numbers_unknown,
+    )  # fmt: skip
     last = memo.indexed
     if last and last.inputs == inputs and _same_but_bodies(last.items, by_key):
         # The memo keeps `last`, unchanged, for the build cache to see that it is.
         kept = replace(last.catalog, items={key: by_key[key] for key in last.catalog.items})
         return replace(last, items=by_key, catalog=kept)
-    site_catalog, errors = catalog.build_catalog(items, unpublished, site_config, memo.similar)
+    site_catalog, errors = catalog.build_catalog(
+        items, unpublished, site_config, memo.similar, valid.unchecked, valid.numbers_unknown
+    )
+    errors += references.setting_errors(
+        site_config, read.config_lines, site_catalog.items, held, invalid
+    )
     site_plan, plan_errors = plan.plan_site(
         site_catalog, site_config, assets, held, invalid, searchable
     )

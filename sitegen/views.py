@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup as SafeHtml
 
 from . import cite
+from .languages import language_name
 from .model import (
     CITED_KINDS,
     BodyLookup,
@@ -33,11 +34,6 @@ KIND_LABELS = {
     "document": ("Document", "Documents"),
     "page": ("Page", "Pages"),
 }
-LANGUAGE_NAMES = {
-    "da": "Danish", "de": "German", "en": "English", "et": "Estonian", "fi": "Finnish",
-    "fr": "French", "is": "Icelandic", "lt": "Lithuanian", "lv": "Latvian", "nb": "Norwegian",
-    "nn": "Norwegian", "no": "Norwegian", "pl": "Polish", "ru": "Russian", "sv": "Swedish",
-}  # fmt: skip
 VIEW_TEMPLATES = {
     "home": "home.html", "list": "list.html", "tags": "tags.html", "tag": "tag.html",
     "years": "years.html", "year": "year.html", "types": "types.html",
@@ -328,11 +324,6 @@ class Views:
         size = self.config.page_size
         start = (page.page_number - 1) * size
         return [self.brief(k) for k in keys[start : start + size]]
-
-
-def language_name(code: str) -> str:
-    """'et' and 'et-EE' -> 'Estonian'; a code we have no name for is shown as it is."""
-    return LANGUAGE_NAMES.get(code.split("-")[0], code)
 
 
 def _date_view(date: PartialDate) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -74,6 +75,14 @@ def site(
     return fixture
 
 
+def errors_of(site: FixtureSite, command: str = "check") -> str:
+    """What a command that must fail on content errors printed: errors, never a traceback."""
+    run = site.run(command)
+    assert run.code == 1, run.out + run.err
+    assert "Traceback" not in run.err
+    return run.err
+
+
 def event(
     title: str = "Conference", date: str = "2013-05-20", extra: str = "", body: str = "Body."
 ) -> str:
@@ -94,10 +103,13 @@ def build_py(root: Path, *args: str, **options) -> subprocess.CompletedProcess:
 
 def copy_project(root: Path) -> Path:
     """A project of its own (layouts, assets, site.yaml, build.py) with an empty content
-    folder, so a test may edit layouts and settings without touching the repository."""
+    folder, so a test may edit layouts and settings without touching the repository.
+    Its site.yaml has no `home_intro`, which would name a page the content lacks."""
     for folder in ("layouts", "assets"):
         shutil.copytree(REPO / folder, root / folder)
-    for name in ("site.yaml", "build.py"):
-        shutil.copy(REPO / name, root / name)
+    shutil.copy(REPO / "build.py", root / "build.py")
+    settings = (REPO / "site.yaml").read_text(encoding="utf-8")
+    settings = re.sub(r"(?m)^home_intro:.*\n", "", settings)
+    (root / "site.yaml").write_text(settings, encoding="utf-8")
     (root / "content").mkdir()
     return root

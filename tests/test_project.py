@@ -19,17 +19,24 @@ from .conftest import REPO
 README = (REPO / "README.md").read_text(encoding="utf-8")
 STAGES = {
     "load", "validate", "markup", "catalog", "plan", "render", "views", "pages", "images",
-    "search", "exports", "write", "output", "scaffold",
+    "search", "exports", "write", "output", "scaffold", "converters", "list_fields",
 }  # fmt: skip
-# A page's context is made of the item views; the writers write into the output's trees.
-BUILDS_ON = {"pages": {"views"}, "write": {"output"}}
+# A page's context is made of the item views; the writers write into the output's trees;
+# validation checks each field with the converters of one value and of lists.
+BUILDS_ON = {
+    "pages": {"views"},
+    "write": {"output"},
+    "validate": {"converters", "list_fields"},
+    "list_fields": {"converters"},
+}
 FORMATS = {
     "cite",
     "feeds",
     "sanitise",
     "yamltext",
+    "references",
 }  # pure rules over records and text, shared by stages
-BOTTOM = {"errors", "model", "schema", "text", "config", "project"}
+BOTTOM = {"errors", "model", "schema", "text", "languages", "config", "project"}
 
 
 @pytest.mark.parametrize("field", FIELDS, ids=lambda f: f.name)

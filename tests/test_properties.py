@@ -182,6 +182,8 @@ def test_any_content_gives_errors_and_the_last_site_or_a_clean_new_site(files):
         content, out = Path(scratch) / "content", Path(scratch) / "site"
         (content / "pages").mkdir(parents=True)
         (content / "pages/base.md").write_text("---\ntitle: Base\ndate: 2015\n---\nBase.\n")
+        intro = "---\ntitle: Programme\ndate: 2015\n---\nThe page site.yaml's home_intro names.\n"
+        (content / "pages/programme.md").write_text(intro)
         assert build(content, out)[0] == 0
         last = snapshot(out)
         for folder, name, front, body in files:

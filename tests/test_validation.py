@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import document, event
-
-
-def errors_of(site, command: str = "check") -> str:
-    run = site.run(command)
-    assert run.code == 1, run.out + run.err
-    assert "Traceback" not in run.err
-    return run.err
+from .conftest import document, errors_of, event
 
 
 def test_valid_content_passes_check_and_writes_nothing(site):
@@ -269,3 +262,154 @@ def test_references_to_a_file_with_errors_are_not_reported_again(site):
     assert "content/reports/broken.md:3: date:" in err
     assert "content/events/forum.md" not in err
     assert "1 error(s) in 1 file(s)" in err
+
+
+def test_a_file_with_a_field_error_reports_its_dangling_references_too(site):
+    site.write(
+        "events/forum.md",
+        event(extra="draft: maybe\nrelated: [9999, reports/ferry]\ntranslations: [events/gone]\n"),
+    )
+    lines = errors_of(site).splitlines()
+    assert (
+        "content/events/forum.md:4: draft: is 'maybe'; write draft: true or draft: false" in lines
+    )
+    assert "content/events/forum.md:5: related: no document has number 9999; check the number" in (
+        lines
+    )
+    assert (
+        "content/events/forum.md:5: related: reports/ferry does not exist; give a content path "
+        "such as reports/ferry-companies."
+    ) in lines
+    assert (
+        "content/events/forum.md:6: translations: events/gone does not exist; give a content "
+        "path such as reports/ferry-companies."
+    ) in lines
+    assert "4 error(s) in 1 file(s)." in lines
+
+
+def test_references_into_a_file_that_cannot_be_parsed_are_not_reported(site):
+    site.write("documents/broken.md", "---\ntitle: [Broken\nnumber: 77\ndate: 2010\n---\nText\n")
+    body = "See [the study](../documents/broken.md)."
+    site.write("events/forum.md", event(extra="related: [77, documents/broken]\n", body=body))
+    lines = errors_of(site).splitlines()
+    assert lines[0].startswith("content/documents/broken.md:2: front matter is not valid YAML")
+    assert "1 error(s) in 1 file(s)." in lines
+
+
+def test_numbers_are_not_reported_while_a_document_number_cannot_be_read(site):
+    site.write("documents/broken.md", "---\ntitle: Broken\nnumber: [77\ndate: 2010\n---\nText\n")
+    site.write("events/forum.md", event(extra="related: [77, reports/gone]\n"))
+    lines = errors_of(site).splitlines()
+    assert not any("no document has number" in line for line in lines)
+    assert (
+        "content/events/forum.md:4: related: reports/gone does not exist; give a content path "
+        "such as reports/ferry-companies."
+    ) in lines
+    assert "2 error(s) in 2 file(s)." in lines
+
+
+def test_a_wrong_content_path_never_suggests_the_item_itself(site):
+    site.write("reports/ferry-companies.md", "---\ntitle: Ferries\ndate: 2016\n---\nText\n")
+    site.write(
+        "events/ferry-forum.md",
+        event(
+            extra="reports: [reports/ferry-forum]\nrelated: [events/ferry-forun]\n",
+            body="See [the forum](ferry-forun.md).",
+        ),
+    )
+    lines = errors_of(site).splitlines()
+    assert (
+        "content/events/ferry-forum.md:4: reports: reports/ferry-forum does not exist; give a "
+        'content path such as reports/ferry-companies. Did you mean "reports/ferry-companies"?'
+    ) in lines
+    assert (
+        "content/events/ferry-forum.md:5: related: events/ferry-forun does not exist; give a "
+        "content path such as reports/ferry-companies."
+    ) in lines
+    assert (
+        "content/events/ferry-forum.md:7: body: links to ferry-forun.md, and "
+        "content/events/ferry-forun.md does not exist; correct the link."
+    ) in lines
+
+
+def check_with_settings(site, tmp_path, settings: str) -> tuple[int, str]:
+    """`check` of the fixture content with a site.yaml of its own: exit code and errors."""
+    from sitegen.cli import main
+
+    root = tmp_path / "project"
+    (root / "layouts").mkdir(parents=True, exist_ok=True)
+    (root / "site.yaml").write_text(settings, encoding="utf-8")
+    code = main(["check", "--content", str(site.content)], root=root)
+    err = site.capsys.readouterr().err
+    assert "Traceback" not in err
+    return code, err
+
+
+SETTINGS = "title: T\nbase_url: https://example.org/\n"
+
+
+def test_home_intro_naming_a_missing_page_is_an_error_at_its_line(site, tmp_path):
+    code, err = check_with_settings(site, tmp_path, SETTINGS + "home_intro: pages/programm\n")
+    assert code == 1
+    assert (
+        "project/site.yaml:3: home_intro: pages/programm does not exist, so the home page would "
+        'open without its introduction; give the content path of a page. Did you mean "pages/programme"?'
+    ) in err.splitlines()
+
+
+def test_home_intro_naming_a_draft_is_an_error(site, tmp_path):
+    site.write("pages/intro.md", "---\ntitle: Intro\ndate: 2015\ndraft: true\n---\nText\n")
+    code, err = check_with_settings(site, tmp_path, SETTINGS + "home_intro: pages/intro.md\n")
+    assert code == 1
+    assert (
+        "project/site.yaml:3: home_intro: pages/intro.md is not published (a draft, or dated in "
+        "the future), so the home page would open without its introduction; publish it or name "
+        "another page"
+    ) in err.splitlines()
+
+
+def test_home_intro_naming_a_page_passes(site, tmp_path):
+    code, err = check_with_settings(site, tmp_path, SETTINGS + "home_intro: pages/programme\n")
+    assert code == 0, err
+
+
+def test_site_language_that_is_not_a_code_suggests_the_code(site, tmp_path):
+    code, err = check_with_settings(site, tmp_path, SETTINGS + "language: English\n")
+    assert code == 1
+    assert (
+        'project/site.yaml:3: language: "English" is not a language code; write a BCP 47 code '
+        "such as en"
+    ) in err.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Estonian", '"Estonian" is not a language code; write a BCP 47 code such as et'),
+        ("en_GB", '"en_GB" is not a language code; write a BCP 47 code such as en-GB'),
+        ("e", '"e" is not a language code; write a BCP 47 code such as en, et or sv-FI'),
+    ],
+)
+def test_item_language_that_is_not_a_code_suggests_the_code(site, value, expected):
+    site.write("events/lang.md", event(extra=f"lang: {value}\n"))
+    assert f"content/events/lang.md:4: lang: {expected}" in errors_of(site).splitlines()
+
+
+@pytest.mark.parametrize(
+    ("written", "tag"),
+    [("en", "en"), ("EN", "en"), ("sv-fi", "sv-FI"), ("sr-latn-rs", "sr-Latn-RS"),
+     ("es-419", "es-419"), ("de-CH-1996", "de-CH-1996")],
+)  # fmt: skip
+def test_language_tags_are_written_in_their_usual_case(written, tag):
+    from sitegen.languages import language_tag
+
+    assert language_tag(written) == tag
+
+
+def test_broken_site_yaml_names_the_line_where_a_quote_opens(site, tmp_path):
+    code, err = check_with_settings(site, tmp_path, 'title: "T\nbase_url: https://example.org/\n')
+    assert code == 1
+    assert (
+        'project/site.yaml:1: the file is not valid YAML: the " at column 8 starts a quoted '
+        'value that is never closed; add a closing " at the end of the value'
+    ) in err.splitlines()
