@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from urllib.parse import urlsplit
 
+from .accessibility import Statement, statement
 from .errors import ContentError
 from .languages import language_tag
 from .text import did_you_mean
@@ -36,6 +37,8 @@ class SiteConfig:
     """The values allowed in a document's `doc_types`."""
     feed_size: int = 50
     """How many of the newest items each Atom feed lists."""
+    accessibility: Statement | None = None
+    """The accessibility statement, a block of its own (see `accessibility.statement`)."""
 
     @property
     def base_path(self) -> str:
@@ -86,6 +89,11 @@ def site_config(
         if key not in known:
             hint = did_you_mean(key, list(known)) or f" Known keys: {', '.join(known)}."
             errors.append(ContentError(shown, line, key, f"is not a site setting.{hint}"))
+            continue
+        if key == "accessibility":
+            checked = statement(value, shown, line)
+            errors += checked if isinstance(checked, list) else []
+            accepted[key] = None if isinstance(checked, list) else checked
             continue
         expected = known[key].type
         if (

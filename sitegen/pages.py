@@ -121,6 +121,8 @@ def _context(views: Views, page: PlannedPage) -> dict:
             "tags": [_term_view(t, "tags") for t in catalog.tags],
             "record_count": sum(len(catalog.by_kind[kind]) for kind in LIST_FOLDERS),
         }
+    if page.view == "accessibility":
+        return {"template": "accessibility.html", "statement": config.accessibility.view()}
     return {"template": "404.html"}
 
 

@@ -218,6 +218,8 @@ class Builder:
         with step("index"):
             indexed = reuse.index(valid, items, held, inputs, memo.catalog)
             warnings = list(inputs.warnings)
+            if statement := inputs.config.accessibility:
+                warnings += filter(None, [statement.review_warning(today)])
             errors = [*inputs.errors, *valid.errors, *indexed.errors]
             errors += _body_problems(indexed, markups, items, held, valid, project, warnings)
         with step("pictures"):

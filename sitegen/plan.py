@@ -40,6 +40,7 @@ RESERVED = (
     "page",
     "search",
     "data",
+    "accessibility",
     "pagefind",
     "404.html",
     "feed.xml",
@@ -107,6 +108,8 @@ def plan_site(
         claim(asset_name(name, content), f"assets/{name}")
     views = [("home", ""), ("tags", "tags/"), ("years", "years/"), ("types", "types/")]
     views += [("data", "data/"), *([("search", "search/")] if search else [])]
+    if config.accessibility:
+        views.append(("accessibility", "accessibility/"))
     for view, url in views:
         claim(f"{url}index.html", f"the {view} page")
         pages.append(PlannedPage(url, view))

@@ -43,6 +43,7 @@ def make_environment(
             "language": config.language,
             "base_path": base,
             "url": config.site_url,
+            "accessibility": config.accessibility is not None,
         },
         url=lambda path="": base + path.lstrip("/"),
         absolute=config.absolute,

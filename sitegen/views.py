@@ -38,7 +38,7 @@ VIEW_TEMPLATES = {
     "home": "home.html", "list": "list.html", "tags": "tags.html", "tag": "tag.html",
     "years": "years.html", "year": "year.html", "types": "types.html",
     "doc_type": "doc_type.html", "not_found": "404.html", "search": "search.html",
-    "data": "data.html",
+    "data": "data.html", "accessibility": "accessibility.html",
 }  # fmt: skip
 RELATIONS = ("reports_of_event", "events_of_report", "related", "similar", "translations")
 _CONTENT_LINK = re.compile(r'href="content:([^"#]*)(#[^"]*)?"')

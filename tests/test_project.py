@@ -17,6 +17,8 @@ from sitegen.schema import FIELDS
 from .conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
+EDITING = (REPO / "docs" / "editing.md").read_text(encoding="utf-8")  # the field tables
+SETTINGS = (REPO / "docs" / "settings.md").read_text(encoding="utf-8")  # site.yaml's keys
 STAGES = {
     "load", "validate", "markup", "catalog", "plan", "render", "views", "pages", "images",
     "search", "exports", "write", "output", "scaffold", "converters", "list_fields",
@@ -36,18 +38,21 @@ FORMATS = {
     "yamltext",
     "references",
 }  # pure rules over records and text, shared by stages
-BOTTOM = {"errors", "model", "schema", "text", "languages", "config", "project"}
+BOTTOM = {"errors", "model", "schema", "text", "languages", "config", "accessibility", "project"}
 
 
 @pytest.mark.parametrize("field", FIELDS, ids=lambda f: f.name)
-def test_readme_documents_every_front_matter_field_with_an_example(field):
-    assert f"`{field.name}`" in README
-    assert f"{field.name}:" in README, f"no example of {field.name} in the README"
+def test_the_editors_guide_documents_every_front_matter_field_with_an_example(field):
+    rows = [line for line in EDITING.splitlines() if line.startswith(f"| `{field.name}` |")]
+    assert rows, f"no row for {field.name} in a field table of docs/editing.md"
+    assert f"{field.name}:" in EDITING, f"no example of {field.name} in docs/editing.md"
 
 
 @pytest.mark.parametrize("key", [f.name for f in dataclasses.fields(SiteConfig)])
-def test_readme_documents_every_site_setting(key):
-    assert f"`{key}`" in README
+def test_the_settings_page_documents_every_site_setting(key):
+    assert f"| `{key}` |" in SETTINGS or f"| `{key}`, " in SETTINGS, (
+        f"no row for {key} in the table of docs/settings.md"
+    )
 
 
 def test_readme_starts_with_the_two_commands():

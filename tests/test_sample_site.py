@@ -172,3 +172,18 @@ def test_tags_come_in_more_than_one_language(sample):
     html = (sample / "tags/index.html").read_text(encoding="utf-8")
     for tag in ("inimkaubandus", "prekyba žmonėmis", "торговля людьми", "menneskehandel"):
         assert f">{tag}</a>" in html
+
+
+def test_every_page_links_the_accessibility_statement(sample, pages):
+    statement = (sample / "accessibility/index.html").read_text(encoding="utf-8")
+    headings = re.findall(r"<h2 id=\"[^\"]+\">([^<]+)</h2>", statement)
+    assert headings == [
+        "Compliance status",
+        "Non-accessible content",
+        "Preparation of this accessibility statement",
+        "Feedback and contact information",
+        "Enforcement procedure",
+    ]
+    assert 'href="mailto:accessibility@documentation.example.org"' in statement
+    without = [url for url, page in pages.items() if "/accessibility/" not in page.links]
+    assert not without
