@@ -6,34 +6,19 @@ that browser rather than downloading its own. Skipped, saying why, where neither
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
 from sitegen.cli import main
 
+from .browsing import CHROMIUM, FLAGS, served
 from .conftest import REPO
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None:
     pytest.skip("no Chromium here: apt-get install chromium", allow_module_level=True)
 
-# As in Debian's own headless use: no sandbox as root, and none of the background
-# connections a closed network would refuse.
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PDF_ONLY = "gangway briefing checklist"
 
 
@@ -42,16 +27,8 @@ def site_url(tmp_path_factory):
     out = tmp_path_factory.mktemp("search") / "site"
     assert main(["build", "-q", "--no-cache", "--out", str(out)], root=REPO) == 0
     assert (out / "pagefind" / "pagefind.js").is_file()
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", out
-    server.shutdown()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
+    with served(out) as address:
+        yield address, out
 
 
 @pytest.fixture(scope="module")
