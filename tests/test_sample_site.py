@@ -187,3 +187,15 @@ def test_every_page_links_the_accessibility_statement(sample, pages):
     assert 'href="mailto:accessibility@documentation.example.org"' in statement
     without = [url for url, page in pages.items() if "/accessibility/" not in page.links]
     assert not without
+
+
+def test_every_page_but_the_search_page_has_a_search_field_and_every_page_an_icon(sample):
+    for path in sorted(sample.rglob("*.html")):
+        if "pagefind" in path.parts:
+            continue
+        html = path.read_text(encoding="utf-8")
+        icon = re.search(r'<link rel="icon" href="/([^"]+)" type="image/svg\+xml">', html)
+        assert icon and (sample / icon.group(1)).is_file(), path
+        header_search = '<form class="header-search" role="search" action="/search/" method="get">'
+        if path.relative_to(sample).as_posix() != "search/index.html":
+            assert header_search in html and 'name="q"' in html, path

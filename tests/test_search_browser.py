@@ -147,3 +147,17 @@ def test_search_works_from_the_keyboard_and_from_a_shared_address(page, site_url
     page.goto(shared)
     playwright_api.expect(page.get_by_label("Words to find")).to_have_value("ferry")
     playwright_api.expect(page.get_by_role("status")).to_contain_text("results for “ferry”")
+
+
+def test_the_header_search_of_any_page_opens_the_search_with_its_results(browser, site_url):
+    context = browser.new_context()
+    tab = context.new_page()
+    try:
+        tab.goto(site_url[0] + "documents/2427/")
+        tab.get_by_label("Search the site").fill("ferry")
+        tab.keyboard.press("Enter")
+        tab.wait_for_url("**/search/?q=ferry")
+        assert "/reports/ferry-companies/" in _result_links(tab)
+        assert tab.get_by_label("Words to find").input_value() == "ferry"
+    finally:
+        context.close()
