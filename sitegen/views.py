@@ -259,6 +259,7 @@ class Views:
             "json_ld": SafeHtml(cite.json_ld(cite.work_data(record, self.config.title))),
             "cite": {
                 "text": cite.reference_text(record),
+                "url": record.url,
                 "bibtex": citation_file(url, "bib"),
                 "ris": citation_file(url, "ris"),
             },

@@ -199,3 +199,16 @@ def test_every_page_but_the_search_page_has_a_search_field_and_every_page_an_ico
         header_search = '<form class="header-search" role="search" action="/search/" method="get">'
         if path.relative_to(sample).as_posix() != "search/index.html":
             assert header_search in html and 'name="q"' in html, path
+
+
+def test_lists_and_tags_offer_their_feed_and_citations_link_their_address(sample):
+    for page, feed in [
+        ("tags/trafficking/", "tags/trafficking/feed.xml"),
+        ("events/", "events/feed.xml"),
+    ]:
+        html = (sample / page / "index.html").read_text(encoding="utf-8")
+        assert f'<p class="subscribe"><a href="/{feed}" type="application/atom+xml">' in html
+        assert (sample / feed).is_file()
+    document = (sample / "documents/2427/index.html").read_text(encoding="utf-8")
+    address = "https://documentation.example.org/documents/2427/"
+    assert f'Document no. 2427. <a href="{address}">{address}</a></p>' in document
