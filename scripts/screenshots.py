@@ -1,6 +1,7 @@
-"""Take the README's screenshots: the search page and a document page of the sample site.
+"""Take the docs' screenshots of the sample site: the search page and a document page on
+a desktop screen, and the home, a document and the search page on a phone (390 px).
 
-    .venv/bin/python scripts/screenshots.py    # writes docs/search.png and docs/document.png
+    .venv/bin/python scripts/screenshots.py    # writes docs/*.png
 
 Needs Debian's chromium and the test extra (Playwright), as the browser tests do.
 """
@@ -22,7 +23,13 @@ sys.path.insert(0, str(REPO))
 
 from sitegen.cli import main  # noqa: E402
 
+PHONE_SHOTS = {"home": "", "document": "documents/2427/", "search": "search/?q=trafficking"}
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
 
 
 def take() -> None:
@@ -30,8 +37,7 @@ def take() -> None:
         out = Path(folder) / "site"
         if main(["build", "-q", "--out", str(out)], root=REPO) != 0:
             raise SystemExit("the sample site did not build")
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
-        handler.log_message = lambda *args: None  # type: ignore[method-assign]
+        handler = functools.partial(_QuietHandler, directory=str(out))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         site = f"http://127.0.0.1:{server.server_address[1]}/"
@@ -46,6 +52,12 @@ def take() -> None:
             page.screenshot(path=REPO / "docs" / "search.png", full_page=False)
             page.goto(site + "documents/2436/")
             page.screenshot(path=REPO / "docs" / "document.png", full_page=True)
+            phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+            for name, address in PHONE_SHOTS.items():
+                phone.goto(site + address)
+                if "?q=" in address:
+                    expect(phone.get_by_role("status")).to_contain_text("results")
+                phone.screenshot(path=REPO / "docs" / f"phone-{name}.png", full_page=False)
             browser.close()
         server.shutdown()
 
