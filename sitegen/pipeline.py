@@ -236,7 +236,8 @@ class Builder:
         layout_prints = render.layout_digests(
             project.layouts_dir, self.memo.pages.layout_references
         )
-        shared = repr((site.config, sorted(site.plan.asset_urls.items()))).encode()
+        shared = (site.config, sorted(site.plan.asset_urls.items()), render.has_search(site.plan))
+        shared = repr(shared).encode()
         made_of = (shared, sorted(layout_prints.items()))
         if self.environment is None or self.environment[0] != made_of:
             env = render.make_environment(

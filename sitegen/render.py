@@ -44,12 +44,18 @@ def make_environment(
             "base_path": base,
             "url": config.site_url,
             "accessibility": config.accessibility is not None,
+            "search": has_search(plan),
         },
         url=lambda path="": base + path.lstrip("/"),
         absolute=config.absolute,
         asset=lambda name: base + _asset_url(plan, name),
     )
     return env
+
+
+def has_search(plan: SitePlan) -> bool:
+    """Whether the site has a search page (not with --no-search, nor without Pagefind)."""
+    return any(page.view == "search" for page in plan.pages)
 
 
 def _asset_url(plan: SitePlan, name: str) -> str:
