@@ -119,8 +119,10 @@ def _date_view(date: datetime.date) -> dict:
 
 
 _TEXT_KEYS = ("organisation", "legislation", "standard", "method", "reply_within")
-_REQUIRED = ("organisation", "legislation", "standard", "status", "prepared", "reviewed")
-_REQUIRED += ("method", "contact", "enforcement")
+_REQUIRED = (
+    "organisation", "legislation", "standard", "status", "prepared", "reviewed", "method",
+    "contact", "enforcement",
+)  # fmt: skip
 
 
 def statement(values: object, shown: str, line: int) -> Statement | list[ContentError]:
