@@ -140,13 +140,13 @@ def write_index(
     keep = last.index is not None and isinstance(output, write.PatchOutput)
     if keep and index_once:
         return _keep_index(last, output), last
-    pdf_texts: dict[tuple, str] = {}
+    pdf_texts: dict[tuple, tuple[str, ...]] = {}
     items = [page for page in site.plan.pages if page.view == "item"]
-    records = _pdf_records(site, views, project, last.pdf_texts, pdf_texts)
+    files = _pdf_texts(site, project, last.pdf_texts, pdf_texts)
     inputs = hashlib.blake2b(digest_size=16)
     for page in items:
         inputs.update(page.output_path.encode() + book.prints[page.output_path])
-    inputs.update(pickle.dumps(records))
+    inputs.update(pickle.dumps(sorted(files.items())))
     if keep and last.index[0] == inputs.digest():
         return _keep_index(last, output), SearchMemo(last.index, pdf_texts)
     pages = [
@@ -157,12 +157,11 @@ def write_index(
         )
         for page in items
     ]
-    files = search.build_index(pages, records, site.config.language)
-    for path, content in files.items():
+    index = search.build_index(pages, files, site.config.language)
+    for path, content in index.items():
         output.write_bytes(f"{search.INDEX_FOLDER}/{path}", content)
-    count = len(pages) + len(records)
-    written = frozenset(f"{search.INDEX_FOLDER}/{p}" for p in files)
-    return count, SearchMemo((inputs.digest(), written, count), pdf_texts)
+    written = frozenset(f"{search.INDEX_FOLDER}/{p}" for p in index)
+    return len(pages), SearchMemo((inputs.digest(), written, len(pages)), pdf_texts)
 
 
 def _keep_index(last: SearchMemo, output: write.PatchOutput) -> int:
@@ -172,38 +171,26 @@ def _keep_index(last: SearchMemo, output: write.PatchOutput) -> int:
     return count
 
 
-def _pdf_records(
-    site: Site, views: Views, project: Project, known: Mapping[tuple, str], kept: dict
-) -> list[search.Record]:
-    """One search record per shipped PDF, under its item's URL and with its item's
-    filters. Extracted text is kept by file version (`known`, `kept`): reading PDFs is
-    the slow part."""
-    records = []
+def _pdf_texts(
+    site: Site, project: Project, known: Mapping[tuple, tuple[str, ...]], kept: dict
+) -> dict[str, list[search.FileText]]:
+    """The text of every shipped PDF, by the site path of its item's page. Extracted
+    text is kept by file version (`known`, `kept`): reading PDFs is the slow part."""
+    found: dict[str, list[search.FileText]] = {}
     for key in sorted(site.catalog.items):
-        item = site.catalog.items[key]
-        for attachment in item.files:
+        for attachment in site.catalog.items[key].files:
             if attachment.media_type != "application/pdf" or not attachment.path:
                 continue
             version = (attachment.path, site.file_versions.get(attachment.path))
             if version not in known:
                 data = (project.content_dir / attachment.path).read_bytes()
-                kept[version] = search.pdf_text(data)
+                kept[version] = search.pdf_pages(data)
             else:
                 kept[version] = known[version]
-            if text := kept[version]:
-                brief = views.brief(key)
-                file = attachment.label
-                records.append(
-                    search.Record(
-                        url=site.config.base_path + site.plan.item_urls[key],
-                        title=item.title,
-                        text=text,
-                        filters=views.search_filters(key),
-                        meta={
-                            "kind": brief["kind_label"],
-                            "date": brief["dates"],
-                            "file": file if "pdf" in file.lower() else f"{file} (PDF)",
-                        },
-                    )
+            if any(kept[version]):
+                page = site.config.base_path + site.plan.item_urls[key]
+                url = site.config.base_path + site.plan.attachment_urls[attachment.path]
+                found.setdefault(page, []).append(
+                    search.FileText(url, attachment.label, kept[version])
                 )
-    return records
+    return found

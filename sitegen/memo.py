@@ -62,7 +62,7 @@ class Indexed:
 class CatalogMemo:
     indexed: Indexed | None = None
     similar: dict = field(default_factory=dict)  # catalog's own: its inputs and answer
-    pictures: dict[tuple, Picture] = field(default_factory=dict)  # by file version
+    pictures: dict[tuple, Picture] = field(default_factory=dict)  # pages, by file version
 
 
 @dataclass
@@ -102,7 +102,7 @@ class DataMemo:
 @dataclass
 class SearchMemo:
     index: tuple[bytes, frozenset[str], int] | None = None  # (inputs, files, records)
-    pdf_texts: dict[tuple, str] = field(default_factory=dict)  # by file version
+    pdf_texts: dict[tuple, tuple[str, ...]] = field(default_factory=dict)  # pages, by file version
 
 
 @dataclass

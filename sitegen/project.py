@@ -86,7 +86,7 @@ class BuildSummary:
     scheduled_skipped: int
     seconds: float
     timings: Mapping[str, float] = field(default_factory=dict)
-    search_records: int = 0  # pages and PDFs in the search index; 0 when it was not built
+    search_records: int = 0  # item pages in the search index; 0 when it was not built
     warnings: tuple[str, ...] = ()
     jobs: int = 1  # processes that rendered the pages
 

@@ -205,7 +205,7 @@ class Views:
         return self.catalog.items[key].summary or self.markups[key].first_paragraph
 
     def search_filters(self, key: str) -> dict[str, list[str]]:
-        """The facets a search can narrow by; PDF records of the item get the same."""
+        """The facets a search can narrow by, as the item page declares them to Pagefind."""
         item = self.catalog.items[key]
         language = item.lang or self.config.language
         for tag in item.tags:

@@ -25,7 +25,6 @@ def test_the_index_is_written_beside_a_search_page(site):
     assert list((site.out / "pagefind" / "fragment").iterdir())
     assert "pagefind/" in site.page("search")
     assert '<a href="/search/"' in site.page("documents/1")
-    assert not (site.out / "_records").exists()  # PDF records are only in the index
     assert not list(site.out.glob("pagefind/pagefind-ui*"))  # the site has its own page
 
 
