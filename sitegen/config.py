@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields
 from urllib.parse import urlsplit
 
@@ -39,6 +39,13 @@ class SiteConfig:
     """How many of the newest items each Atom feed lists."""
     accessibility: Statement | None = None
     """The accessibility statement, a block of its own (see `accessibility.statement`)."""
+    logo: str = ""
+    """An image in assets/ shown in the header beside the title (`assets/logo.svg`)."""
+
+    @property
+    def logo_asset(self) -> str:
+        """The logo's name inside assets/, as `asset()` in a layout takes it; '' for none."""
+        return self.logo.removeprefix("assets/")
 
     @property
     def base_path(self) -> str:
@@ -129,6 +136,8 @@ def site_config(
             errors.append(
                 ContentError(shown, key_lines.get("language", 1), "language", str(problem))
             )
+    if accepted.get("logo") and (problem := _logo_problem(str(accepted["logo"]))):
+        errors.append(ContentError(shown, key_lines.get("logo", 1), "logo", problem))
     if "title" not in values:
         errors.append(ContentError(shown, 1, "title", "is missing; add 'title: Name of the site'"))
     base = str(accepted.get("base_url", ""))
@@ -151,6 +160,35 @@ def site_config(
 
 FULL_URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
 PATH_ONLY = re.compile(r"^/?[^\s?#:]*$")
+LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif")  # what <img> shows
+
+
+def _logo_problem(logo: str) -> str:
+    """What is wrong with the form of `logo`, which must name an image inside assets/ (the
+    only files a build publishes besides content); '' when nothing is."""
+    folder, _, name = logo.partition("/")
+    if folder != "assets" or any(part in ("", ".", "..") for part in name.split("/")):
+        return (
+            f"must be the path of an image inside the assets folder, such as "
+            f"assets/logo.svg; {logo} is not inside it"
+        )
+    if not name.lower().endswith(LOGO_SUFFIXES):
+        return f"must be an image file ({', '.join(LOGO_SUFFIXES)}); {logo} is not one"
+    return ""
+
+
+def logo_errors(
+    config: SiteConfig, where: SiteLines, assets: Collection[str]
+) -> list[ContentError]:
+    """A `logo` that names no file of assets/: only known once the assets are read."""
+    if not config.logo or config.logo_asset in assets:
+        return []
+    images = [name for name in sorted(assets) if name.lower().endswith(LOGO_SUFFIXES)]
+    message = (
+        f"{config.logo} does not exist: there is no {config.logo_asset} in the assets folder; "
+        f"put the image there or correct the path.{did_you_mean(config.logo_asset, images)}"
+    )
+    return [ContentError(where.shown, where.line_of("logo"), "logo", message)]
 
 
 def _override(configured: str, given: str) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from .model import LIST_FOLDERS, Catalog, Item, PlannedPage
 from .views import KIND_LABELS, VIEW_TEMPLATES, Views
 
+LIST_FEED_FOLDERS = {"tag": "tags", "doc_type": "types", "year": "years"}  # view -> folder
+
 
 def page_context(views: Views, page: PlannedPage) -> tuple[str, dict]:
     """The layout of one planned page and everything it is given: all a page depends on,
@@ -23,12 +25,13 @@ def page_context(views: Views, page: PlannedPage) -> tuple[str, dict]:
 
 
 def _feeds(views: Views, page: PlannedPage) -> list[dict]:
-    """The Atom feeds a page links to: the site's, and the one of its type or tag."""
+    """The Atom feeds a page links to: the site's, and the one of the list it shows (a
+    type's, a tag's, a document type's or a year's), last."""
     paths = ["feed.xml"]
     if page.view == "list":
         paths.append(f"{LIST_FOLDERS[page.key]}/feed.xml")
-    elif page.view == "tag":
-        paths.append(f"tags/{page.key}/feed.xml")
+    elif page.view in LIST_FEED_FOLDERS:
+        paths.append(f"{LIST_FEED_FOLDERS[page.view]}/{page.key}/feed.xml")
     return [{"title": views.feeds[path].title, "url": path} for path in paths]
 
 
@@ -119,6 +122,8 @@ def _context(views: Views, page: PlannedPage) -> dict:
                 for kind, folder in LIST_FOLDERS.items()
             ],
             "tags": [_term_view(t, "tags") for t in catalog.tags],
+            "doc_types": [_term_view(t, "types") for t in catalog.doc_types],
+            "years": list(catalog.years),
             "record_count": sum(len(catalog.by_kind[kind]) for kind in LIST_FOLDERS),
         }
     if page.view == "accessibility":

@@ -198,16 +198,23 @@ def plan_site(
 
 
 def planned_feeds(catalog: Catalog, config: SiteConfig) -> list[Feed]:
-    """One feed for the whole site, one per content type and one per tag."""
+    """One feed for the whole site, one per content type, and one for each list a reader
+    may follow: a tag's, a document type's and a year's, each beside its page."""
     newest = catalog.newest(tuple(LIST_FOLDERS))
     feeds = [Feed("feed.xml", f"{config.title}: new additions", "", newest)]
     for kind, folder in LIST_FOLDERS.items():
         title = f"{folder.capitalize()} · {config.title}"
         feeds.append(Feed(f"{folder}/feed.xml", title, f"{folder}/", catalog.by_kind[kind]))
-    for term in catalog.tags:
-        base = f"tags/{term.slug}/"
-        keys = tuple(k for k in term.keys if catalog.items[k].kind != "page")
-        feeds.append(Feed(f"{base}feed.xml", f"Tag: {term.name} · {config.title}", base, keys))
+    followed = [("Tag", f"tags/{term.slug}/", term.name, term.keys) for term in catalog.tags]
+    followed += [
+        ("Document type", f"types/{term.slug}/", term.name, term.keys) for term in catalog.doc_types
+    ]
+    followed += [
+        ("Year", f"years/{year}/", str(year), keys) for year, keys in catalog.years.items()
+    ]
+    for heading, base, name, keys in followed:
+        records = tuple(k for k in keys if catalog.items[k].kind != "page")  # feeds hold records
+        feeds.append(Feed(f"{base}feed.xml", f"{heading}: {name} · {config.title}", base, records))
     return feeds
 
 

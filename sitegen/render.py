@@ -45,6 +45,7 @@ def make_environment(
             "url": config.site_url,
             "accessibility": config.accessibility is not None,
             "search": has_search(plan),
+            "logo": config.logo_asset,
         },
         url=lambda path="": base + path.lstrip("/"),
         absolute=config.absolute,

@@ -227,6 +227,7 @@ def index(
     errors += references.setting_errors(
         site_config, read.config_lines, site_catalog.items, held, invalid
     )
+    errors += config.logo_errors(site_config, read.config_lines, assets)
     site_plan, plan_errors = plan.plan_site(
         site_catalog, site_config, assets, held, invalid, searchable
     )

@@ -130,9 +130,13 @@ def feeds_of(out: Path) -> dict[str, feedparser.FeedParserDict]:
 
 def test_every_feed_parses_and_its_entries_point_at_built_pages(sample, content):
     feeds = feeds_of(sample)
-    tags = {p.parent.name for p in (sample / "tags").glob("*/index.html")}
+    lists = {
+        p.parent
+        for folder in ("tags", "types", "years")
+        for p in sample.glob(f"{folder}/*/index.html")
+    }
     expected = {"feed.xml", "events/feed.xml", "reports/feed.xml", "documents/feed.xml"}
-    assert set(feeds) == expected | {f"tags/{slug}/feed.xml" for slug in tags}
+    assert set(feeds) == expected | {f"{p.relative_to(sample).as_posix()}/feed.xml" for p in lists}
     for name, parsed in feeds.items():
         assert parsed.bozo == 0, (name, parsed.get("bozo_exception"))
         assert parsed.version == "atom10", name
