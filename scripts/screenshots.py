@@ -23,7 +23,7 @@ sys.path.insert(0, str(REPO))
 
 from sitegen.cli import main  # noqa: E402
 
-PHONE_SHOTS = {"home": "", "document": "documents/2427/", "search": "search/?q=trafficking"}
+PHONE_SHOTS = {"home": "", "document": "documents/2427/", "search": "search/?q=ferry"}
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 
 
@@ -47,7 +47,7 @@ def take() -> None:
                 executable_path=shutil.which("chromium"), args=FLAGS
             )
             page = browser.new_page(viewport={"width": 1100, "height": 900})
-            page.goto(site + "search/?q=trafficking&year=2016")
+            page.goto(site + "search/?q=ferry")
             expect(page.get_by_role("status")).to_contain_text("results")
             page.screenshot(path=REPO / "docs" / "search.png", full_page=False)
             page.goto(site + "documents/2436/")

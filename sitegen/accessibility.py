@@ -75,7 +75,7 @@ class Statement:
             "prepared": _date_view(self.prepared),
             "reviewed": _date_view(self.reviewed),
             "contact": self.contact,
-            "contact_href": self.contact if _WEB.match(self.contact) else f"mailto:{self.contact}",
+            "contact_href": self.contact_href,
             "reply_within": self.reply_within,
             "enforcement": {"body": self.enforcement_body, "url": self.enforcement_url},
             "limitations": [
@@ -91,6 +91,11 @@ class Statement:
                 if any(limit.reason == reason for limit in self.limitations)
             ],
         }
+
+    @property
+    def contact_href(self) -> str:
+        """The contact as a link: its web address, or a mailto: one for an e-mail address."""
+        return self.contact if _WEB.match(self.contact) else f"mailto:{self.contact}"
 
     def review_warning(self, today: datetime.date) -> str | None:
         """The directive asks for a statement reviewed at least once a year."""

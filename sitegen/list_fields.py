@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 
 from . import yamltext
-from .converters import Context, Invalid, choice
+from .converters import Context, Invalid, as_language, choice
 from .model import Attachment, Image, Reference, Source
 from .text import did_you_mean
 
@@ -130,7 +130,7 @@ def _attachment(entry: object, line_key: str, context: Context) -> Attachment:
         raise Invalid(
             f"{line_key} is {entry!r}; each entry must be a mapping such as {example}", line_key
         )
-    _only_keys(entry, ["path", "href", "label"], "path or href, and label", line_key)
+    _only_keys(entry, ["path", "href", "label", "lang"], "path or href, label and lang", line_key)
     if ("path" in entry) == ("href" in entry):
         raise Invalid(
             f"{line_key} needs exactly one of path (a file in the repo) or href (a URL)", line_key
@@ -138,6 +138,7 @@ def _attachment(entry: object, line_key: str, context: Context) -> Attachment:
     label = entry.get("label")
     if label is not None and (not isinstance(label, str) or not label.strip()):
         raise Invalid(f"{line_key}.label must be text", f"{line_key}.label")
+    lang = _file_language(entry, line_key, context)
     if "href" in entry:
         href = str(entry["href"]).strip()
         if not _URL.match(href):
@@ -145,7 +146,7 @@ def _attachment(entry: object, line_key: str, context: Context) -> Attachment:
                 f"{line_key}.href is {href!r}; give a full URL starting with https://",
                 f"{line_key}.href",
             )
-        return Attachment(label=(label or "Online version").strip(), href=href)
+        return Attachment(label=(label or "Online version").strip(), href=href, lang=lang)
     resolved = _shipped_file(entry["path"], line_key, context)
     media_type = mimetypes.guess_type(resolved)[0] or "application/octet-stream"
     return Attachment(
@@ -153,7 +154,18 @@ def _attachment(entry: object, line_key: str, context: Context) -> Attachment:
         path=resolved,
         size=context.file_sizes[resolved],
         media_type=media_type,
+        lang=lang,
     )
+
+
+def _file_language(entry: dict, line_key: str, context: Context) -> str:
+    """An entry's `lang`, checked as an item's is; "" without one."""
+    if "lang" not in entry:
+        return ""
+    try:
+        return as_language(entry["lang"], "lang", context)
+    except Invalid as problem:
+        raise Invalid(f"{line_key}.lang {problem.message}", f"{line_key}.lang") from None
 
 
 def _only_keys(entry: dict, allowed: list[str], usage: str, line_key: str) -> None:

@@ -63,6 +63,7 @@ class CatalogMemo:
     indexed: Indexed | None = None
     similar: dict = field(default_factory=dict)  # catalog's own: its inputs and answer
     pictures: dict[tuple, Picture] = field(default_factory=dict)  # pages, by file version
+    page_counts: dict[tuple, int | None] = field(default_factory=dict)  # PDFs' pages, by version
 
 
 @dataclass

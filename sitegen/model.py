@@ -91,6 +91,7 @@ class Attachment:
     path: str = ""  # relative to the content folder
     size: int | None = None
     media_type: str = ""
+    lang: str = ""  # the file's language, a BCP 47 code; "" when not given: the item's
 
 
 @dataclass(frozen=True)

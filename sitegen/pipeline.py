@@ -19,7 +19,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import cache, output, parallel, plan, render, reuse, write
+from . import attachments, cache, output, parallel, plan, render, reuse, write
 from .bodies import MemoryBodies, Store
 from .cachefolder import CacheFolder
 from .catalog import publishable
@@ -166,7 +166,14 @@ class Builder:
         site, self._next_release = front.site, front.published[2]
         if folder is None:
             return site
-        views = Views(site, self.bodies)
+        with step("page counts"):
+            page_counts, memo.catalog.page_counts = attachments.page_counts(
+                site.catalog.items.values(),
+                site.file_versions,
+                memo.catalog.page_counts,
+                lambda path: (project.content_dir / path).read_bytes(),
+            )
+        views = Views(site, self.bodies, page_counts)
         env, layout_prints, shared = self._environment(site)
         known, writer = _writer(folder, memo.output)
         try:

@@ -8,17 +8,17 @@ its HTML depends on (which is what lets a rebuild skip pages whose context is un
 from __future__ import annotations
 
 import copy
-import mimetypes
 import re
 from collections.abc import Mapping
-from urllib.parse import urlsplit
 
 from markupsafe import Markup as SafeHtml
 
 from . import cite
+from .attachments import file_view
 from .languages import language_name
 from .model import (
     CITED_KINDS,
+    Attachment,
     BodyLookup,
     Item,
     PartialDate,
@@ -47,7 +47,9 @@ _CONTENT_LINK = re.compile(r'href="content:([^"#]*)(#[^"]*)?"')
 class Views:
     """Display-ready views of every item and index, computed once per build."""
 
-    def __init__(self, site: Site, bodies: BodyLookup):
+    def __init__(
+        self, site: Site, bodies: BodyLookup, page_counts: Mapping[str, int] | None = None
+    ):
         catalog, plan = site.catalog, site.plan
         self.catalog, self.markups, self.plan, self.config = (
             catalog,
@@ -57,6 +59,7 @@ class Views:
         )
         self.bodies = bodies
         self.thumbnail_sizes = site.thumbnail_sizes
+        self.page_counts = page_counts or {}  # shipped PDFs' pages, by content path
         self.item_digests = site.item_digests  # all each item's file makes
         self.feeds = {feed.path: feed for feed in plan.feeds}
         self.search = any(page.view == "search" for page in plan.pages)
@@ -126,11 +129,15 @@ class Views:
         return {relation: getattr(catalog, relation).get(key, ()) for relation in RELATIONS}
 
     def placed(self, key: str) -> dict[str, object]:
-        """Where the plan put an item's files and pictures, and its types' slugs."""
+        """Where the plan put an item's files and pictures, the pages of its PDFs, and
+        its types' slugs."""
         self._note("files", key)
         item, plan = self.catalog.items[key], self.plan
         return {
             "files": {f.path: plan.attachment_urls[f.path] for f in item.files if f.path},
+            "pages": {
+                f.path: self.page_counts[f.path] for f in item.files if f.path in self.page_counts
+            },
             "pictures": {
                 image.path: (
                     plan.attachment_urls[image.path],
@@ -187,7 +194,7 @@ class Views:
             "event_kind": item.event_kind,
             "authors": list(item.authors),
             "publisher": item.publisher,
-            "files": [self._attachment(a, placed["files"]) for a in item.files],
+            "files": [self._attachment(item, a, placed) for a in item.files],
             "doc_types": [
                 {"name": name, "url": f"types/{slug}/"} for name, slug in placed["types"].items()
             ],
@@ -280,25 +287,17 @@ class Views:
 
         return _CONTENT_LINK.sub(replace, body_html)
 
-    def _attachment(self, attachment, placed: Mapping[str, str]) -> dict:
-        if attachment.href:
-            guessed = mimetypes.guess_type(urlsplit(attachment.href).path)[0] or ""
-            return {
-                "label": attachment.label,
-                "url": attachment.href,
-                "external": True,
-                "host": urlsplit(attachment.href).hostname or "",
-                "type": _type_label(guessed) if guessed else "Web page",
-                "size": "",
-            }
-        return {
-            "label": attachment.label,
-            "url": self.base + placed[attachment.path],
-            "external": False,
-            "host": "",
-            "type": _type_label(attachment.media_type),
-            "size": human_size(attachment.size or 0),
-        }
+    def _attachment(self, item: Item, attachment: Attachment, placed: Mapping) -> dict:
+        where = placed["files"].get(attachment.path)
+        return file_view(
+            attachment,
+            self.base + where if where is not None else attachment.href,
+            self.config.absolute(where) if where is not None else attachment.href,
+            placed["pages"].get(attachment.path),
+            item,
+            item.lang or self.config.language,
+            self.config.accessibility,
+        )
 
     def pagination(self, base: str, page: PlannedPage) -> dict:
         """Newer, older, and links to the first, the last and the two pages on each side
@@ -340,20 +339,3 @@ def date_range(start: PartialDate, end: PartialDate | None) -> str:
     if start.day and end.day and start.year == end.year:
         return f"{start.display.rsplit(' ', 1)[0]} \u2013 {end.display}"
     return f"{start.display} \u2013 {end.display}"
-
-
-def human_size(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    for unit in ("KB", "MB", "GB"):
-        size /= 1024
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if size >= 10 else f"{size:.1f} {unit}"
-    raise AssertionError("unreachable")
-
-
-def _type_label(media_type: str) -> str:
-    known = {"application/pdf": "PDF", "text/html": "Web page", "application/msword": "Word"}
-    if media_type in known:
-        return known[media_type]
-    return (mimetypes.guess_extension(media_type) or media_type).lstrip(".").upper()

@@ -32,6 +32,7 @@ BUILDS_ON = {
     "list_fields": {"converters"},
 }
 FORMATS = {
+    "attachments",
     "cite",
     "feeds",
     "sanitise",

@@ -145,14 +145,15 @@ def test_document_2427_shows_the_catalogue_fields_in_record_order(pages, sample)
     assert "United Nations Office on Drugs and Crime" in html
     assert html.index("Keywords") < html.index('id="summary-heading"')
     assert re.search(
-        r'href="/documents/2427/2427\.pdf">[^<]+</a>\s*<span class="file-info">\(PDF, [\d.]+ KB\)',
+        r'href="/documents/2427/2427\.pdf" type="application/pdf">[^<]+</a>\s*'
+        r'<p class="attachment-meta[^>]*>PDF, [\d.]+ KB, \d+ pages?</p>',
         html,
     )
 
 
 def test_reports_show_their_files_with_type_and_size(sample):
     html = (sample / "reports/ferry-companies/index.html").read_text(encoding="utf-8")
-    assert re.search(r"\(PDF, [\d.]+ (KB|bytes)\)", html)
+    assert re.search(r">PDF, [\d.]+ (KB|bytes), \d+ pages?</p>", html)
     assert list((sample / "reports/ferry-companies").glob("*.pdf"))
 
 
