@@ -68,8 +68,9 @@ _FORMATS = {
     ".htm": FileFormat("Web page", "text/html"),
 }
 _KINDS_OF_MEDIA = {"image": "image", "audio": "audio", "video": "video"}
-# How pypdf fails on a file it cannot read: its own errors, and a few from deeper down.
-_UNREADABLE = (
+# How pypdf fails on a file it cannot read besides its own errors (`PyPdfError`): a few
+# from deeper down. The search's text reader catches the same.
+UNREADABLE = (
     LookupError,
     ValueError,
     TypeError,
@@ -124,7 +125,7 @@ def page_count(data: bytes) -> int | None:
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # it warns about harmless quirks
     try:
         return len(PdfReader(io.BytesIO(data)).pages) or None
-    except (PyPdfError, *_UNREADABLE):
+    except (PyPdfError, *UNREADABLE):
         return None
 
 

@@ -52,13 +52,15 @@ def pdf_pages(data: bytes) -> tuple[str, ...]:
     """The words of a PDF, one string per page; () for a broken file, and empty pages
     for a scan with no text layer."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
+
+    from .attachments import UNREADABLE
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # it warns about harmless quirks
     try:
         reader = PdfReader(io.BytesIO(data))
         return tuple(" ".join((page.extract_text() or "").split()) for page in reader.pages)
-    except (PdfReadError, ValueError, KeyError, TypeError):
+    except (PyPdfError, *UNREADABLE):
         return ()
 
 
