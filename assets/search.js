@@ -5,14 +5,18 @@
 // each PDF page under #pdf-<file>-<page> (see sitegen/search.py): one result per item,
 // with the PDF pages that match listed under it.
 
-const FACETS = [
-  ["type", "Content type"],
-  ["year", "Year"],
-  ["doctype", "Document type"],
-  ["language", "Language"],
-  ["tag", "Tag"],
-];
+// The page's words, in its language (search.html): plurals by CLDR category.
+const STRINGS = JSON.parse(document.getElementById("search-strings").textContent);
+const PLURAL = new Intl.PluralRules(document.documentElement.lang);
+const FACETS = ["type", "year", "doctype", "language", "tag"].map((f) => [f, STRINGS.facets[f]]);
 const PAGE = 20;
+
+// A string of STRINGS with its %(name)s places filled; a plural's form chosen by `num`.
+function say(key, values = {}) {
+  let text = STRINGS[key];
+  if (typeof text === "object") text = text[PLURAL.select(values.num)] ?? text.other;
+  return text.replace(/%\((\w+)\)[sd]/g, (_, name) => String(values[name]));
+}
 
 const form = document.getElementById("search-form");
 const input = document.getElementById("search-input");
@@ -77,7 +81,7 @@ function buildFilters(available) {
     }
     filtersList.append(fieldset);
   }
-  const clear = element("button", { type: "button", class: "clear" }, "Clear filters");
+  const clear = element("button", { type: "button", class: "clear" }, say("clear"));
   clear.addEventListener("click", () => {
     for (const box of filtersList.querySelectorAll("input:checked")) box.checked = false;
     run();
@@ -117,13 +121,11 @@ async function run() {
   pending = search.results;
   if (!(await showMore(false, ticket))) return;
   // Said last, once the results are on the page: screen readers hear it when it is true.
-  const n = search.results.length;
-  const what = query ? ` for “${query}”` : "";
-  const narrowed = Object.keys(filters).length ? " with these filters" : "";
+  const num = search.results.length;
+  const narrowed = Object.keys(filters).length > 0;
+  const key = query ? (narrowed ? "_filtered" : "") : "_filters_only";
   status.textContent =
-    n === 0
-      ? `No results${what}${narrowed}. Check the spelling, try other words, or remove a filter.`
-      : `${n} ${n === 1 ? "result" : "results"}${what}${narrowed}.`;
+    num === 0 ? say(`none${key}`, { query }) : say(key === "_filters_only" ? "filtered" : `found${key}`, { num, query });
 }
 
 // Each value's count of items; a value with none is hidden unless it is checked, and a
@@ -141,7 +143,7 @@ function showCounts(found) {
     filtersList.querySelector(`.facet-${facet}`).hidden = shown === 0;
   }
   const checked = filtersList.querySelectorAll("input:checked").length;
-  chosenCount.textContent = checked ? `(${checked} chosen)` : "";
+  chosenCount.textContent = checked ? say("chosen", { num: checked }) : "";
 }
 
 // Show the next results; false when a newer search made these stale.
@@ -190,7 +192,7 @@ function resultEntry(data) {
   if (inRecord && !inText.length) {
     const marks = unmarkPunctuation(inRecord.excerpt).match(/<mark>.*?<\/mark>/g);
     const unique = [...new Set(marks.map((mark) => mark.slice(6, -7)))];
-    const line = element("p", { class: "found-in" }, "Found in its record: ");
+    const line = element("p", { class: "found-in" }, `${say("in_record")} `);
     unique.forEach((word, n) => line.append(...(n ? [", "] : []), element("mark", {}, word)));
     entry.append(line);
   }
@@ -200,8 +202,7 @@ function resultEntry(data) {
 
 function filePages(data, pages) {
   const box = element("div", { class: "found-in-files" });
-  const count = pages.length === 1 ? "1 page" : `${pages.length} pages`;
-  box.append(element("p", { class: "found-in" }, `Found in its files, on ${count}:`));
+  box.append(element("p", { class: "found-in" }, say("in_files", { num: pages.length })));
   const listed = element("ul");
   for (const sub of pages.slice(0, 3)) {
     const [, file, page] = sub.url.match(PDF_PAGE);
@@ -214,7 +215,7 @@ function filePages(data, pages) {
     listed.append(item);
   }
   box.append(listed);
-  if (pages.length > 3) box.append(element("p", { class: "found-in" }, `and ${pages.length - 3} more`));
+  if (pages.length > 3) box.append(element("p", { class: "found-in" }, say("more_pages", { num: pages.length - 3 })));
   return box;
 }
 

@@ -87,7 +87,7 @@ def run_size(n: int, runs: int, scratch: Path) -> dict[str, list[dict]]:
     results: dict[str, list[dict]] = {name: [] for name in SCENARIOS}
     for run in range(runs):
         project = scratch / f"project-{n}-{run}"
-        for folder in ("layouts", "assets"):
+        for folder in ("layouts", "assets", "locales"):
             shutil.copytree(REPO / folder, project / folder)
         for name in ("site.yaml", "build.py"):
             shutil.copy(REPO / name, project / name)

@@ -254,7 +254,7 @@ def write_pelican_site(project: Path, items: list[Item]) -> None:
 
 def write_our_site(project: Path, generated: Path) -> None:
     """The project as `bench.run_size` prepares it."""
-    for folder in ("layouts", "assets"):
+    for folder in ("layouts", "assets", "locales"):
         shutil.copytree(REPO / folder, project / folder)
     for name in ("site.yaml", "build.py"):
         shutil.copy(REPO / name, project / name)

@@ -23,6 +23,8 @@ sys.path.insert(0, str(REPO))
 
 from sitegen.cli import main  # noqa: E402
 
+# An Estonian document on the Estonian interface, and a search on the Lithuanian one.
+LANGUAGE_SHOTS = {"document-et": "et/documents/2432/", "search-lt": "lt/search/?q=trafficking"}
 PHONE_SHOTS = {"home": "", "document": "documents/2427/", "search": "search/?q=ferry"}
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 
@@ -52,6 +54,11 @@ def take() -> None:
             page.screenshot(path=REPO / "docs" / "search.png", full_page=False)
             page.goto(site + "documents/2436/")
             page.screenshot(path=REPO / "docs" / "document.png", full_page=True)
+            for name, address in LANGUAGE_SHOTS.items():
+                page.goto(site + address)
+                if "?q=" in address:
+                    page.wait_for_function("document.getElementById('search-status').textContent")
+                page.screenshot(path=REPO / "docs" / f"{name}.png", full_page=False)
             phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
             for name, address in PHONE_SHOTS.items():
                 phone.goto(site + address)

@@ -11,18 +11,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .errors import ContentError
-from .model import PartialDate
+from .locales import N_
 
 STATUSES = {
-    "fully": "fully compliant",
-    "partially": "partially compliant",
-    "not": "not compliant",
+    "fully": N_("fully compliant"),
+    "partially": N_("partially compliant"),
+    "not": N_("not compliant"),
 }
 # The model statement's three reasons content may be inaccessible, in its order.
 REASONS = {
-    "non-compliance": "Non-compliance with the accessibility regulations",
-    "disproportionate burden": "Disproportionate burden",
-    "outside scope": "Content outside the scope of the applicable legislation",
+    "non-compliance": N_("Non-compliance with the accessibility regulations"),
+    "disproportionate burden": N_("Disproportionate burden"),
+    "outside scope": N_("Content outside the scope of the applicable legislation"),
 }
 REVIEW_EVERY = datetime.timedelta(days=365)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -120,7 +120,7 @@ def _day(value: object) -> datetime.date | None:
 
 
 def _date_view(date: datetime.date) -> dict:
-    return {"iso": date.isoformat(), "text": PartialDate(date.year, date.month, date.day).display}
+    return {"iso": date.isoformat()}
 
 
 _TEXT_KEYS = ("organisation", "legislation", "standard", "method", "reply_within")

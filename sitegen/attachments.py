@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from .accessibility import Statement
-from .languages import language_name
+from .locales import N_
 from .model import Attachment, Item
 
 PDF = "application/pdf"
@@ -33,41 +33,47 @@ class FileFormat:
 
 # By extension, not by `mimetypes`, whose answers depend on the build machine's own list.
 _FORMATS = {
-    ".pdf": FileFormat("PDF", PDF, True),
-    ".doc": FileFormat("Word document", "application/msword", True),
+    ".pdf": FileFormat(N_("PDF"), PDF, True),
+    ".doc": FileFormat(N_("Word document"), "application/msword", True),
     ".docx": FileFormat(
-        "Word document",
+        N_("Word document"),
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         True,
     ),
-    ".odt": FileFormat("OpenDocument text", "application/vnd.oasis.opendocument.text", True),
-    ".rtf": FileFormat("Rich Text Format document", "application/rtf", True),
-    ".xls": FileFormat("Excel spreadsheet", "application/vnd.ms-excel", True),
+    ".odt": FileFormat(N_("OpenDocument text"), "application/vnd.oasis.opendocument.text", True),
+    ".rtf": FileFormat(N_("Rich Text Format document"), "application/rtf", True),
+    ".xls": FileFormat(N_("Excel spreadsheet"), "application/vnd.ms-excel", True),
     ".xlsx": FileFormat(
-        "Excel spreadsheet",
+        N_("Excel spreadsheet"),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         True,
     ),
     ".ods": FileFormat(
-        "OpenDocument spreadsheet", "application/vnd.oasis.opendocument.spreadsheet", True
+        N_("OpenDocument spreadsheet"), "application/vnd.oasis.opendocument.spreadsheet", True
     ),
-    ".ppt": FileFormat("PowerPoint presentation", "application/vnd.ms-powerpoint", True),
+    ".ppt": FileFormat(N_("PowerPoint presentation"), "application/vnd.ms-powerpoint", True),
     ".pptx": FileFormat(
-        "PowerPoint presentation",
+        N_("PowerPoint presentation"),
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         True,
     ),
     ".odp": FileFormat(
-        "OpenDocument presentation", "application/vnd.oasis.opendocument.presentation", True
+        N_("OpenDocument presentation"), "application/vnd.oasis.opendocument.presentation", True
     ),
-    ".epub": FileFormat("EPUB e-book", "application/epub+zip", True),
-    ".csv": FileFormat("CSV file", "text/csv"),
-    ".txt": FileFormat("Plain text file", "text/plain"),
-    ".zip": FileFormat("ZIP archive", "application/zip"),
-    ".html": FileFormat("Web page", "text/html"),
-    ".htm": FileFormat("Web page", "text/html"),
+    ".epub": FileFormat(N_("EPUB e-book"), "application/epub+zip", True),
+    ".csv": FileFormat(N_("CSV file"), "text/csv"),
+    ".txt": FileFormat(N_("Plain text file"), "text/plain"),
+    ".zip": FileFormat(N_("ZIP archive"), "application/zip"),
+    ".html": FileFormat(N_("Web page"), "text/html"),
+    ".htm": FileFormat(N_("Web page"), "text/html"),
 }
-_KINDS_OF_MEDIA = {"image": "image", "audio": "audio", "video": "video"}
+# Of a file of another format, with its extension as `code` ("PNG image") or without.
+_KINDS_OF_MEDIA = {
+    "image": (N_("%(code)s image"), N_("Image")),
+    "audio": (N_("%(code)s audio"), N_("Audio")),
+    "video": (N_("%(code)s video"), N_("Video")),
+}
+_FILE = (N_("%(code)s file"), N_("File"))
 # How pypdf fails on a file it cannot read besides its own errors (`PyPdfError`): a few
 # from deeper down. The search's text reader catches the same.
 UNREADABLE = (
@@ -88,31 +94,32 @@ def file_format(name: str, media_type: str = "", external: bool = False) -> File
     if extension in _FORMATS:
         return _FORMATS[extension]
     if external:
-        return FileFormat("Web page", "")
+        return FileFormat(N_("Web page"), "")
     known = media_type if media_type and media_type != "application/octet-stream" else ""
     code = extension.lstrip(".").upper()
     kind = _KINDS_OF_MEDIA.get(known.split("/")[0])
     if kind:
-        return FileFormat(f"{code} {kind}" if code else kind.capitalize(), known)
-    return FileFormat(f"{code} file" if code else "File", known)
+        return FileFormat(kind[0 if code else 1], known)
+    return FileFormat(_FILE[0 if code else 1], known)
 
 
-def format_code(name: str, external: bool = False) -> str:
+def format_code(name: str, external: bool = False, letters: int = 4) -> str:
     """The few letters a file's thumbnail shows: "PDF", "DOCX", "WEB" for a web page."""
     extension = posixpath.splitext(urlsplit(name).path if external else name)[1]
     if external and extension.lower() not in _FORMATS:
         return "WEB"
-    return extension.lstrip(".").upper()[:4] or "FILE"
+    return extension.lstrip(".").upper()[:letters] or "FILE"
 
 
-def human_size(size: int) -> str:
-    """'824 bytes', '1.2 MB', '12 MB': three figures at most, as readers compare sizes."""
+def human_size(size: int, decimal: Callable[[float, int], str] = "{:.{}f}".format) -> str:
+    """'824 B', '1.2 MB', '12 MB': three figures at most, as readers compare sizes;
+    `decimal` writes a number with so many decimals, as the page's language does."""
     if size < 1024:
-        return f"{size} bytes"
+        return f"{size} B"
     for unit in ("KB", "MB", "GB"):
         size /= 1024
         if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if size >= 10 else f"{size:.1f} {unit}"
+            return f"{decimal(size, 0 if size >= 10 else 1)} {unit}"
     raise AssertionError("unreachable")
 
 
@@ -168,27 +175,35 @@ def file_view(
     item_language: str,
     statement: Statement | None,
 ) -> dict:
-    """One file as its item's page shows it; `url` is the link, `address` the file's
-    full address for a request to name, `item_language` the language of the item."""
+    """One file as its item's page shows it, in words the layout translates; `url` is
+    the link, `address` the file's full address for a request to name, `item_language`
+    the language of the item."""
     external = bool(attachment.href)
     name = attachment.href or attachment.path
     shown_format = file_format(name, attachment.media_type, external)
-    lang = _other_language(attachment.lang, item_language)
+    wants_request = statement and statement.contact and shown_format.document and not external
     return {
         "label": attachment.label,
         "url": url,
         "external": external,
         "host": (urlsplit(attachment.href).hostname or "") if external else "",
-        "type": shown_format.name,
+        "type": shown_format.name,  # a string of the catalogue, with %(code)s
+        "type_code": format_code(name, external, 8),
         "media_type": shown_format.media_type,
         "format_code": format_code(name, external),
-        "size": "" if external else human_size(attachment.size or 0),
+        "size": None if external else attachment.size or 0,
         "pages": pages,
-        "lang": lang,
-        "language": language_name(lang) if lang else "",
+        "lang": _other_language(attachment.lang, item_language),
         "request": (
-            accessible_format_request(statement.contact_href, item, attachment.label, address)
-            if statement and statement.contact and shown_format.document and not external
+            {
+                "contact": statement.contact_href,
+                "number": item.number or "",
+                "kind": item.kind,
+                "title": item.title,
+                "label": attachment.label,
+                "address": address,
+            }
+            if wants_request and statement
             else None
         ),
     }
@@ -203,23 +218,28 @@ def _other_language(file_language: str, item_language: str) -> str:
     return "" if primary == item_language.split("-")[0].casefold() else file_language
 
 
-def accessible_format_request(contact_href: str, item: Item, label: str, address: str) -> dict:
-    """A link to ask for a file in an accessible format: to a web contact as it is, to an
+REQUEST_SUBJECT = N_("Request an accessible format of document %(number)s: %(title)s")
+REQUEST_SUBJECT_OTHER = {
+    "report": N_("Request an accessible format of the report \u201c%(title)s\u201d"),
+    "event": N_("Request an accessible format of the event \u201c%(title)s\u201d"),
+    "page": N_("Request an accessible format of the page \u201c%(title)s\u201d"),
+}
+REQUEST_FILE = N_("File: %(label)s")
+REQUEST_FORMAT = N_("The format I need (for example tagged PDF, large print, audio):")
+
+
+def request_href(request: Mapping[str, str], gettext: Callable[[str], str]) -> str:
+    """Where to ask for a file in an accessible format: a web contact as it is; an
     e-mail one with a subject naming the item (its number, for a document) and a body
-    naming the file, so the request says what it is for without the reader typing it."""
-    what = f"document {item.number}" if item.number else f"this {item.kind}"
-    text = f"Request an accessible format of {what}"
-    if not contact_href.startswith("mailto:"):
-        return {"url": contact_href, "text": text}
-    named = (
-        f"document {item.number}: {item.title}"
-        if item.number
-        else f"the {item.kind} \u201c{item.title}\u201d"
-    )
-    subject = f"Request an accessible format of {named}"
+    naming the file, in the reader's language, so the request says what it is for
+    without the reader typing it."""
+    contact = request["contact"]
+    if not contact.startswith("mailto:"):
+        return contact
+    wording = REQUEST_SUBJECT if request["number"] else REQUEST_SUBJECT_OTHER[request["kind"]]
+    subject = gettext(wording) % request
     body = (
-        f"File: {label}\r\n{address}\r\n\r\n"
-        "The format I need (for example tagged PDF, large print, audio): "
+        f"{gettext(REQUEST_FILE) % request}\r\n{request['address']}\r\n\r\n"
+        f"{gettext(REQUEST_FORMAT)} "
     )
-    query = f"subject={quote(subject, safe='')}&body={quote(body, safe='')}"
-    return {"url": f"{contact_href}?{query}", "text": text}
+    return f"{contact}?subject={quote(subject, safe='')}&body={quote(body, safe='')}"

@@ -43,7 +43,7 @@ class CacheFolder:
         """Everything a build reads, by file times, with the options and the commit."""
         project = self.project
         files = load.tree_signature(
-            [project.content_dir, project.layouts_dir, project.assets_dir],
+            [project.content_dir, project.layouts_dir, project.assets_dir, project.locales_dir],
             [project.config_path],
         )
         options = (project.base_url, project.drafts, project.search, project.strict)

@@ -269,7 +269,10 @@ def _serve(project: pipeline.Project, args: argparse.Namespace) -> int:
         serve.serve(
             preview.out_dir,
             lambda changed: _with_warnings(builder.build(changed=changed), preview),
-            [project.content_dir, project.layouts_dir, project.assets_dir, project.config_path],
+            [
+                *(project.content_dir, project.layouts_dir, project.assets_dir),
+                *(project.locales_dir, project.config_path),
+            ],
             host=args.host,
             port=args.port,
             base_path=url_path(args.base_url or "/"),

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from urllib.parse import urlsplit
 
 from .accessibility import Statement, statement
 from .errors import ContentError
-from .languages import language_tag
+from .languages import known_locale, language_tag
 from .text import did_you_mean
 
 
@@ -41,6 +41,25 @@ class SiteConfig:
     """The accessibility statement, a block of its own (see `accessibility.statement`)."""
     logo: str = ""
     """An image in assets/ shown in the header beside the title (`assets/logo.svg`)."""
+    languages: tuple[str, ...] = ()
+    """The interface languages (BCP 47), the first at the site's root; () for `language`."""
+    labels: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    """Not a key of its own: by interface language, the title, the description and the
+    label of each event kind and document type, as `title`, `description`, `event_kinds`
+    and `doc_types` give them (see `_translated`)."""
+
+    @property
+    def interface_languages(self) -> tuple[str, ...]:
+        return self.languages or (self.language,)
+
+    def text(self, language: str, key: str) -> str:
+        """The title or description in an interface language."""
+        return str(self.labels.get(language, {}).get(key, getattr(self, key)))
+
+    def label(self, language: str, vocabulary: str, term: str) -> str:
+        """An event kind's or a document type's label in an interface language."""
+        labels = self.labels.get(language, {}).get(vocabulary, {})
+        return labels.get(term, term)  # type: ignore[union-attr]
 
     @property
     def logo_asset(self) -> str:
@@ -88,7 +107,7 @@ def site_config(
     base_url: str | None = None,
 ) -> SiteConfig | list[ContentError]:
     """Check every key of site.yaml against `SiteConfig`; `base_url` overrides the file's."""
-    known = {f.name: f for f in fields(SiteConfig)}
+    known = {f.name: f for f in fields(SiteConfig) if f.name != "labels"}
     errors: list[ContentError] = []
     accepted: dict[str, object] = {}
     for key, value in values.items():
@@ -97,6 +116,8 @@ def site_config(
             hint = did_you_mean(key, list(known)) or f" Known keys: {', '.join(known)}."
             errors.append(ContentError(shown, line, key, f"is not a site setting.{hint}"))
             continue
+        if key in TRANSLATED:
+            continue  # read with the languages, below
         if key == "accessibility":
             checked = statement(value, shown, line)
             errors += checked if isinstance(checked, list) else []
@@ -136,6 +157,7 @@ def site_config(
             errors.append(
                 ContentError(shown, key_lines.get("language", 1), "language", str(problem))
             )
+    errors += _languages(values, key_lines, shown, accepted)
     if accepted.get("logo") and (problem := _logo_problem(str(accepted["logo"]))):
         errors.append(ContentError(shown, key_lines.get("logo", 1), "logo", problem))
     if "title" not in values:
@@ -161,6 +183,114 @@ def site_config(
 FULL_URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
 PATH_ONLY = re.compile(r"^/?[^\s?#:]*$")
 LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif")  # what <img> shows
+
+
+TRANSLATED = ("title", "description", "event_kinds", "doc_types")
+
+
+def _languages(
+    values: Mapping[str, object], key_lines: Mapping[str, int], shown: str, accepted: dict
+) -> list[ContentError]:
+    """Check `languages`, then read the settings readers see in each of them: a text in
+    every language (`title: {en: …, et: …}`) and a label for each term in every one but
+    the first, where the term is its own label (`conference: {et: konverents, …}`)."""
+    errors: list[ContentError] = []
+    languages: list[str] = []
+    for written in accepted.get("languages", ()):
+        try:
+            tag = language_tag(written)
+        except ValueError as problem:
+            errors.append(
+                ContentError(shown, key_lines.get("languages", 1), "languages", str(problem))
+            )
+            continue
+        if problem := known_locale(tag) or ("is listed twice" if tag in languages else ""):
+            errors.append(
+                ContentError(shown, key_lines.get("languages", 1), "languages", f"{tag} {problem}")
+            )
+        languages.append(tag)
+    if errors:
+        return errors
+    if languages:
+        accepted["languages"] = tuple(languages)
+    interface = languages or [str(accepted.get("language", "en"))]
+    labels: dict[str, dict[str, object]] = {language: {} for language in interface}
+    for key in TRANSLATED:
+        if key not in values:
+            continue
+        line, value = key_lines.get(key, 1), values[key]
+        if key in ("title", "description"):
+            texts = _texts(key, value, interface, shown, line, errors)
+            if texts:
+                accepted[key] = texts[interface[0]]
+                for language, text in texts.items():
+                    labels[language][key] = text
+        else:
+            terms = _terms(key, value, interface, shown, line, errors)
+            accepted[key] = tuple(terms)
+            for language in interface:
+                labels[language][key] = {
+                    term: own.get(language, term) for term, own in terms.items()
+                }
+    accepted["labels"] = labels if len(interface) > 1 else {}
+    return errors
+
+
+def _texts(key, value, languages, shown, line, errors) -> dict[str, str]:
+    """A setting readers see whole, as text in each interface language."""
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        if len(languages) == 1:
+            return {languages[0]: str(value)}
+        value = {languages[0]: str(value)}
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        errors.append(
+            ContentError(shown, line, key, "must be text, or text by language: {en: …, et: …}")
+        )
+        return {}
+    missing = [language for language in languages if not value.get(language)]
+    for language in missing:
+        errors.append(
+            ContentError(
+                shown,
+                line,
+                key,
+                f"has no {language} text; add `{language}: …` under it, as each interface language needs one",
+            )
+        )
+    # A text in a language not (or no longer) listed is kept for when it is again.
+    return {} if missing else {language: value[language] for language in languages}
+
+
+def _terms(key, value, languages, shown, line, errors) -> dict[str, dict[str, str]]:
+    """A vocabulary: its terms as editors write them, each with its labels by language."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        value = {term: {} for term in value}
+    if not isinstance(value, dict) or not all(
+        isinstance(labels, dict | None) and all(isinstance(v, str) for v in (labels or {}).values())
+        for labels in value.values()
+    ):
+        errors.append(
+            ContentError(
+                shown,
+                line,
+                key,
+                "must be a list of text, or each term with its labels: {conference: {et: konverents}}",
+            )
+        )
+        return {}
+    terms = {str(term): dict(labels or {}) for term, labels in value.items()}
+    for term, labels in terms.items():
+        missing = [language for language in languages[1:] if not labels.get(language)]
+        if missing:
+            errors.append(
+                ContentError(
+                    shown,
+                    line,
+                    key,
+                    f"'{term}' has no label in {', '.join(missing)}; write it as `{term}: {{{', '.join(f'{m}: …' for m in missing)}}}`",
+                )
+            )
+    return terms
 
 
 def _logo_problem(logo: str) -> str:

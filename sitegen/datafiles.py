@@ -149,19 +149,28 @@ def write_index(
     inputs.update(pickle.dumps(sorted(files.items())))
     if keep and last.index[0] == inputs.digest():
         return _keep_index(last, output), SearchMemo(last.index, pdf_texts)
-    pages = [
-        (
-            site.config.base_path + page.url,
-            fresh_html.get(page.output_path)
-            or (project.out_dir / page.output_path).read_text(encoding="utf-8"),
-        )
-        for page in items
-    ]
-    index = search.build_index(pages, files, site.config.language)
-    for path, content in index.items():
-        output.write_bytes(f"{search.INDEX_FOLDER}/{path}", content)
-    written = frozenset(f"{search.INDEX_FOLDER}/{p}" for p in index)
-    return len(pages), SearchMemo((inputs.digest(), written, len(pages)), pdf_texts)
+    written: set[str] = set()
+    assert site.interfaces is not None
+    for interface in site.interfaces:  # an index per interface language, in its folder
+        pages = [
+            (
+                site.config.base_path + page.url,
+                fresh_html.get(page.output_path)
+                or (project.out_dir / page.output_path).read_text(encoding="utf-8"),
+            )
+            for page in items
+            if page.prefix == interface.prefix
+        ]
+        base = site.config.base_path
+        texts = {base + interface.prefix + path.removeprefix(base): f for path, f in files.items()}
+        heading = interface.gettext(search.PDF_PAGE_HEADING)
+        index = search.build_index(pages, texts, interface.language, heading)
+        for path, content in index.items():
+            output.write_bytes(f"{interface.prefix}{search.INDEX_FOLDER}/{path}", content)
+        written |= {f"{interface.prefix}{search.INDEX_FOLDER}/{p}" for p in index}
+    written = frozenset(written)
+    count = len(site.plan.item_urls)  # records in each language's index
+    return count, SearchMemo((inputs.digest(), written, count), pdf_texts)
 
 
 def _keep_index(last: SearchMemo, output: write.PatchOutput) -> int:

@@ -18,6 +18,7 @@ from functools import partial
 
 from . import cite, feeds
 from .config import SiteConfig
+from .locales import canonical_prefix, url_prefix
 from .model import CITED_KINDS, LIST_FOLDERS, Catalog, Item, SitePlan, citation_file, digest
 from .schema import FIELDS
 
@@ -95,7 +96,8 @@ def data_files(
             made_of = _made_of(about, shown, digests)
             yield feed.path, made_of, partial(feeds.atom, feed, catalog, config, entries)
     sitemap = partial(_sitemap, catalog, plan, days, config)
-    yield "sitemap.xml", digest((settings, structure, days)), sitemap
+    languages = sorted((key, item.lang) for key, item in catalog.items.items() if item.lang)
+    yield "sitemap.xml", digest((settings, structure, days, languages)), sitemap  # canonicals
     yield "robots.txt", settings, partial(feeds.robots, config)
     every = _made_of(settings, records, digests)
     in_order = [parts[key] for key in records]
@@ -116,7 +118,7 @@ def data_files(
 def _sitemap(
     catalog: Catalog, plan: SitePlan, days: Mapping[str, datetime.date], config: SiteConfig
 ) -> bytes:
-    return feeds.sitemap(_sitemap_pages(catalog, plan, days), config)
+    return feeds.sitemap(_sitemap_pages(catalog, plan, days, config), config)
 
 
 def _made_of(about: bytes, keys: Iterable[str], digests: Mapping[str, bytes]) -> bytes:
@@ -150,17 +152,40 @@ def _fragments(
 
 
 def _sitemap_pages(
-    catalog: Catalog, plan: SitePlan, changed: Mapping[str, datetime.date]
-) -> list[tuple[str, datetime.date | None]]:
-    """Every page but the not-found page, each with the newest change among its items."""
+    catalog: Catalog, plan: SitePlan, changed: Mapping[str, datetime.date], config: SiteConfig
+) -> list[tuple[str, datetime.date | None, tuple[tuple[str, str], ...]]]:
+    """Every page but the not-found page, each with the newest change among its items
+    and its alternates (hreflang, URL). A page of the site's own is listed in each
+    interface language, each naming the others; an item's page only where it is
+    canonical, naming its real translations."""
     terms = {("tag", t.slug): t.keys for t in catalog.tags}
     terms |= {("doc_type", t.slug): t.keys for t in catalog.doc_types}
     every = tuple(catalog.items)
     newest: dict[tuple[str, str], datetime.date | None] = {}  # a list's pages share its date
     pages = []
+    languages = config.interface_languages
+    prefixes = [(language, url_prefix(language, n == 0)) for n, language in enumerate(languages)]
     for page in plan.pages:
         if page.view == "not_found":
             continue
+        if page.view == "item":
+            own = catalog.items[page.key].lang or config.language
+            if page.prefix != canonical_prefix(own, languages):
+                continue
+            versions = (page.key, *catalog.translations.get(page.key, ()))
+            alternates = tuple(
+                (
+                    language := catalog.items[key].lang or config.language,
+                    canonical_prefix(language, languages) + plan.item_urls[key],
+                )
+                for key in versions
+            )
+            alternates = alternates if len(alternates) > 1 else ()
+        elif len(prefixes) > 1:
+            alternates = tuple((language, prefix + page.path) for language, prefix in prefixes)
+            alternates += (("x-default", page.path),)
+        else:
+            alternates = ()
         index = (page.view, page.key)
         if index not in newest:
             if page.view == "item":
@@ -172,7 +197,7 @@ def _sitemap_pages(
             else:
                 keys = terms.get(index, every)
             newest[index] = max((changed[k] for k in keys if k in changed), default=None)
-        pages.append((page.url, newest[index]))
+        pages.append((page.url, newest[index], alternates))
     return pages
 
 

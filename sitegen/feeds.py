@@ -17,6 +17,8 @@ from .model import Catalog, Feed, Item, PartialDate, SitePlan
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"  # of the alternates in each language
+_QUOTE = {'"': "&quot;"}
 # Entry ids are derived from what identifies an item for good (a document's number, else
 # its content path) under this fixed namespace, so they survive a move to another domain.
 _ID_NAMESPACE = uuid.UUID("6f1c1f3e-5b0a-4f63-9d0e-3a8c2b7d4e10")
@@ -95,15 +97,27 @@ def _link(parent: ET.Element, href: str, rel: str, media_type: str) -> None:
     ET.SubElement(parent, f"{{{ATOM}}}link", {"href": href, "rel": rel, "type": media_type})
 
 
-def sitemap(pages: Sequence[tuple[str, datetime.date | None]], config: SiteConfig) -> bytes:
-    """`pages` are (URL relative to the site root, date of its last change). Written as
-    text, laid out as ElementTree's indent() would: a catalogue has tens of thousands of
-    pages, and building elements for each was most of a small rebuild's time."""
-    lines = ["<?xml version='1.0' encoding='utf-8'?>", f'<urlset xmlns="{SITEMAP}">']
-    for url, changed in pages:
+def sitemap(
+    pages: Sequence[tuple[str, datetime.date | None, Sequence[tuple[str, str]]]],
+    config: SiteConfig,
+) -> bytes:
+    """`pages` are (URL relative to the site root, date of its last change, alternates
+    as (hreflang, URL)). Written as text, laid out as ElementTree's indent() would: a
+    catalogue has tens of thousands of pages, and building elements for each was most
+    of a small rebuild's time."""
+    lines = [
+        "<?xml version='1.0' encoding='utf-8'?>",
+        f'<urlset xmlns="{SITEMAP}" xmlns:xhtml="{XHTML}">',
+    ]
+    for url, changed, alternates in pages:
         lines += ["  <url>", f"    <loc>{escape(config.absolute(url))}</loc>"]
         if changed:
             lines.append(f"    <lastmod>{changed.isoformat()}</lastmod>")
+        lines += [
+            f'    <xhtml:link rel="alternate" hreflang="{escape(language, _QUOTE)}" '
+            f'href="{escape(config.absolute(other), _QUOTE)}" />'
+            for language, other in alternates
+        ]
         lines.append("  </url>")
     lines.append("</urlset>\n")
     return "\n".join(lines).encode()

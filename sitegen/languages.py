@@ -1,5 +1,6 @@
-"""Language tags (BCP 47): the one check of site.yaml's `language` and every item's `lang`,
-and the names readers see for them.
+"""Language tags (BCP 47): the one check of site.yaml's `language` and `languages` and of
+every item's `lang`. The names readers see come from CLDR (`locales`); the names here
+only help an editor who wrote `English` find the code.
 
 A tag goes into `<html lang>`, feeds and citations, where `English` or `en_GB` means
 nothing to a browser or a screen reader; so a tag must have RFC 5646's shape.
@@ -10,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 
-LANGUAGE_NAMES = {
+LANGUAGE_NAMES = {  # in English, for `_suggestion`
     "da": "Danish", "de": "German", "en": "English", "et": "Estonian", "fi": "Finnish",
     "fr": "French", "is": "Icelandic", "lt": "Lithuanian", "lv": "Latvian", "nb": "Norwegian",
     "nn": "Norwegian", "no": "Norwegian", "pl": "Polish", "ru": "Russian", "sv": "Swedish",
@@ -68,6 +69,13 @@ def _suggestion(text: str) -> str:
     return "en, et or sv-FI"
 
 
-def language_name(code: str) -> str:
-    """'et' and 'et-EE' -> 'Estonian'; a code we have no name for is shown as it is."""
-    return LANGUAGE_NAMES.get(code.split("-")[0].lower(), code)
+def known_locale(tag: str) -> str:
+    """What is wrong with `tag` as an interface language: CLDR (Babel) must know it, to
+    write its dates and names; '' when nothing is."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(tag, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return "is not a language CLDR knows, so its dates and names cannot be written"
+    return ""

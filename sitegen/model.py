@@ -6,7 +6,6 @@ Items refer to each other by key (the content path without `.md`, e.g.
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import io
 import pickle
@@ -37,14 +36,6 @@ class PartialDate:
         if self.day:
             parts.append(f"{self.day:02d}")
         return "-".join(parts)
-
-    @property
-    def display(self) -> str:
-        """'2010', 'May 2014' or '12 May 2014': never more precise than the source."""
-        if not self.month:
-            return str(self.year)
-        month = calendar.month_name[self.month]
-        return f"{self.day} {month} {self.year}" if self.day else f"{month} {self.year}"
 
 
 @dataclass(frozen=True)
@@ -235,10 +226,17 @@ class PlannedPage:
     key: str = ""  # the item key, tag slug, year or kind, by view
     page_number: int = 1
     page_count: int = 1
+    language: str = ""  # the interface language; "" for the first
+    prefix: str = ""  # the folder of that language: "" for the first, "et/"
 
     @cached_property  # asked for each page of the site in every rebuild
     def output_path(self) -> str:
         return self.url if self.url.endswith(".html") else f"{self.url}index.html"
+
+    @property
+    def path(self) -> str:
+        """The page's address in any language, as links name it: "tags/baltic-sea/"."""
+        return self.url.removeprefix(self.prefix)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ globals; that is what lets a rebuild skip pages whose context is unchanged.
 from __future__ import annotations
 
 from .model import LIST_FOLDERS, Catalog, Item, PlannedPage
-from .views import KIND_LABELS, VIEW_TEMPLATES, Views
+from .views import VIEW_TEMPLATES, Views
 
 LIST_FEED_FOLDERS = {"tag": "tags", "doc_type": "types", "year": "years"}  # view -> folder
 
@@ -16,12 +16,43 @@ def page_context(views: Views, page: PlannedPage) -> tuple[str, dict]:
     """The layout of one planned page and everything it is given: all a page depends on,
     with the layouts and the environment's globals."""
     context = {
-        "page_url": page.url,
+        "page_url": page.path,
         "nav": views.nav,
         "feeds": _feeds(views, page),
+        **_language_context(views, page),
         **_context(views, page),
     }
     return context.pop("template"), context
+
+
+def _language_context(views: Views, page: PlannedPage) -> dict:
+    """The page's interface language, its texts in it, and the same page in the others:
+    for the switcher and for `hreflang`. An item's page is canonical in the item's own
+    language when that is an interface language (else in the first): its copies in the
+    others repeat its text, so search engines are pointed to one."""
+    config, first = views.config, views.interfaces.default.language
+    language = page.language or first
+    here = page.path
+    canonical = page.url
+    if page.view == "item":
+        canonical = views.own_language_prefix(page.key) + here
+    return {
+        "interface_language": language,
+        "page_prefix": page.prefix,
+        "site_title": config.text(language, "title"),
+        "site_description": config.text(language, "description"),
+        "canonical": config.absolute(canonical),
+        "languages": [
+            {
+                "lang": interface.language,
+                "name": interface.autonym(),
+                "url": interface.prefix + (here if page.view != "not_found" else ""),
+                "absolute": config.absolute(interface.prefix + here),
+                "current": interface.language == language,
+            }
+            for interface in views.interfaces
+        ],
+    }
 
 
 def _feeds(views: Views, page: PlannedPage) -> list[dict]:
@@ -39,12 +70,15 @@ def _context(views: Views, page: PlannedPage) -> dict:
     catalog, config = views.catalog, views.config
     if page.view == "item":
         item: Item = catalog.items[page.key]
-        return {"template": f"{item.layout or item.kind}.html", "item": views.item(page.key)}
+        return {
+            "template": f"{item.layout or item.kind}.html",
+            "item": views.item(page.key, page.prefix),
+        }
     if page.view == "home":
         intro_key = config.home_intro.removesuffix(".md")
         return {
             "template": "home.html",
-            "intro": views.item(intro_key) if intro_key in catalog.items else None,
+            "intro": views.item(intro_key, page.prefix) if intro_key in catalog.items else None,
             "latest": {
                 kind: [views.brief(k) for k in catalog.by_kind[kind][: config.home_latest]]
                 for kind in LIST_FOLDERS
@@ -58,7 +92,6 @@ def _context(views: Views, page: PlannedPage) -> dict:
         folder = LIST_FOLDERS[page.key]
         return {
             "template": "list.html",
-            "title": KIND_LABELS[page.key][1],
             "kind": page.key,
             "items": views.page_slice(catalog.by_kind[page.key], page),
             "total": len(catalog.by_kind[page.key]),
@@ -103,7 +136,6 @@ def _context(views: Views, page: PlannedPage) -> dict:
             "groups": [
                 {
                     "kind": kind,
-                    "title": KIND_LABELS[kind][1],
                     "entries": [views.brief(k) for k in keys if catalog.items[k].kind == kind],
                 }
                 for kind in LIST_FOLDERS
@@ -118,7 +150,7 @@ def _context(views: Views, page: PlannedPage) -> dict:
         return {
             "template": "data.html",
             "kinds": [
-                {"title": KIND_LABELS[kind][1], "feed": f"{folder}/feed.xml"}
+                {"kind": kind, "feed": f"{folder}/feed.xml"}
                 for kind, folder in LIST_FOLDERS.items()
             ],
             "tags": [_term_view(t, "tags") for t in catalog.tags],
@@ -142,6 +174,4 @@ def _term_view(term, folder: str) -> dict:
 
 def _kind_counts(catalog: Catalog, keys: tuple[str, ...]) -> list[dict]:
     counts = {kind: sum(1 for k in keys if catalog.items[k].kind == kind) for kind in LIST_FOLDERS}
-    return [
-        {"kind": kind, "label": KIND_LABELS[kind][1], "count": n} for kind, n in counts.items() if n
-    ]
+    return [{"kind": kind, "count": n} for kind, n in counts.items() if n]

@@ -243,12 +243,17 @@ class Builder:
         layout_prints = render.layout_digests(
             project.layouts_dir, self.memo.pages.layout_references
         )
+        assert site.interfaces is not None  # a site with a catalogue in error is not built
         shared = (site.config, sorted(site.plan.asset_urls.items()), render.has_search(site.plan))
-        shared = repr(shared).encode()
+        shared = repr(shared).encode() + site.interfaces.digest
         made_of = (shared, sorted(layout_prints.items()))
         if self.environment is None or self.environment[0] != made_of:
             env = render.make_environment(
-                project.layouts_dir, site.config, site.plan, self.cache and self.cache.layouts
+                project.layouts_dir,
+                site.config,
+                site.plan,
+                site.interfaces,
+                self.cache and self.cache.layouts,
             )
             self.environment = (made_of, env)  # compiled layouts are kept with it
         return self.environment[1], layout_prints, shared

@@ -11,9 +11,11 @@ import hashlib
 import math
 import posixpath
 from collections.abc import Collection, Mapping
+from dataclasses import replace
 
 from .config import SiteConfig
 from .errors import ContentError
+from .locales import url_prefix
 from .model import (
     CITED_KINDS,
     LIST_FOLDERS,
@@ -137,6 +139,10 @@ def plan_site(
         claim(f"years/{year}/index.html", f"the page of {year}")
         pages.append(PlannedPage(f"years/{year}/", "year", str(year)))
 
+    languages = [
+        url_prefix(language, False).strip("/") for language in config.interface_languages[1:]
+    ]
+    reserved = (*RESERVED, *languages)  # the other languages' folders too
     item_urls: dict[str, str] = {}
     attachment_urls: dict[str, str] = {}
     thumbnail_urls: dict[str, str] = {}
@@ -145,7 +151,7 @@ def plan_site(
     for key in sorted(catalog.items, key=lambda k: catalog.items[k].source_path):
         item = catalog.items[key]
         url = item_url(item)
-        if item.kind == "page" and url.strip("/") in RESERVED:
+        if item.kind == "page" and url.strip("/") in reserved:
             errors.append(
                 ContentError(
                     item.source_path,
@@ -182,6 +188,7 @@ def plan_site(
                 thumbnail_urls[image.path] = thumbnail
                 pictures.append((image.path, large, thumbnail))
 
+    pages += _in_other_languages(pages, config, claim)
     asset_urls = {name: asset_name(name, content) for name, content in assets.items()}
     plan = SitePlan(
         tuple(pages),
@@ -195,6 +202,22 @@ def plan_site(
         tuple(data_files),
     )
     return plan, errors
+
+
+def _in_other_languages(pages: list[PlannedPage], config: SiteConfig, claim) -> list[PlannedPage]:
+    """Each page again in every interface language but the first, in the language's
+    folder; the not-found page stays one, as a host serves one."""
+    copies = []
+    for language in config.interface_languages[1:]:
+        prefix = url_prefix(language, first=False)
+        for page in pages:
+            if page.view != "not_found" and claim(
+                prefix + page.output_path, f"the {language} pages"
+            ):
+                copies.append(
+                    replace(page, url=prefix + page.url, language=language, prefix=prefix)
+                )
+    return copies
 
 
 def planned_feeds(catalog: Catalog, config: SiteConfig) -> list[Feed]:

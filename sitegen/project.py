@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import SiteConfig
+from .locales import Interfaces
 from .model import Catalog, Markup, Picture, SitePlan
 
 
@@ -35,6 +36,10 @@ class Project:
         return self.root / "assets"
 
     @property
+    def locales_dir(self) -> Path:
+        return self.root / "locales"
+
+    @property
     def config_path(self) -> Path:
         return self.root / "site.yaml"
 
@@ -47,6 +52,7 @@ class Project:
             "the layouts folder": self.layouts_dir,
             "the assets folder": self.assets_dir,
             "the settings file": self.config_path,
+            "the locales folder": self.locales_dir,
             **cache,
         }
 
@@ -69,6 +75,7 @@ class Site:
     indexed: bytes = b""  # names the catalog and plan but for the items: `Indexed.made`
     # Keys of the items whose files were read since the last build, if only those were.
     touched: frozenset[str] | None = None
+    interfaces: Interfaces | None = None  # the interface languages, with their catalogues
 
     @property
     def thumbnail_sizes(self) -> dict[str, tuple[int, int]]:

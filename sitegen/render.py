@@ -13,8 +13,10 @@ from pathlib import Path
 import jinja2
 import jinja2.meta
 
+from .attachments import human_size, request_href
 from .config import SiteConfig
 from .errors import BuildFailed, ContentError, display_path
+from .locales import Interface, Interfaces
 from .model import SitePlan
 
 
@@ -22,10 +24,12 @@ def make_environment(
     layouts_dir: Path,
     config: SiteConfig,
     plan: SitePlan,
+    interfaces: Interfaces,
     compiled: jinja2.BytecodeCache | None = None,
 ) -> jinja2.Environment:
     """The environment pages are rendered in; `compiled` keeps compiled layouts on disk
-    for the next process."""
+    for the next process. What depends on a page's interface language reads it from
+    the page's context (`interface_language`, `page_prefix`): one environment serves all."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(layouts_dir),
         bytecode_cache=compiled,
@@ -34,12 +38,32 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.policies["ext.i18n.trimmed"] = True  # as `locales.JINJA_OPTIONS` extracts them
     base = config.base_path
+
+    def interface(context) -> Interface:
+        return interfaces[context.get("interface_language") or interfaces.default.language]
+
+    def localised(path: str, context) -> str:
+        """A page's address in the page's language; a file's (feed, PDF, picture) as it is."""
+        page = path.lstrip("/")
+        is_page = page.split("#")[0].split("?")[0].endswith("/") or page in ("", "#")
+        return (context.get("page_prefix", "") if is_page else "") + page
+
+    language_name = jinja2.pass_context(
+        lambda context, code: interface(context).language_name(code)
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        jinja2.pass_context(lambda context, message: interface(context).gettext(message)),
+        jinja2.pass_context(
+            lambda context, singular, plural, n: interface(context).ngettext(singular, plural, n)
+        ),
+        newstyle=True,
+    )
     env.globals.update(
         site={
-            "title": config.title,
-            "description": config.description,
             "language": config.language,
             "base_path": base,
             "url": config.site_url,
@@ -47,11 +71,45 @@ def make_environment(
             "search": has_search(plan),
             "logo": config.logo_asset,
         },
-        url=lambda path="": base + path.lstrip("/"),
-        absolute=config.absolute,
+        url=jinja2.pass_context(lambda context, path="": base + localised(path, context)),
+        absolute=jinja2.pass_context(
+            lambda context, path="": config.absolute(localised(path, context))
+        ),
         asset=lambda name: base + _asset_url(plan, name),
+        plurals=jinja2.pass_context(
+            lambda context, singular, plural: interface(context).plurals(singular, plural)
+        ),
+        request_href=jinja2.pass_context(
+            lambda context, request: request_href(request, interface(context).gettext)
+        ),
+        other_language=jinja2.pass_context(
+            lambda context, code: _primary(code) != _primary(interface(context).language)
+        ),
+        language_name=language_name,
+    )
+    env.filters.update(
+        language_name=language_name,
+        date_text=jinja2.pass_context(lambda context, iso: interface(context).date(iso)),
+        dates=jinja2.pass_context(
+            lambda context, start, end="": interface(context).date_range(start, end)
+        ),
+        filesize=jinja2.pass_context(
+            lambda context, size: human_size(size, interface(context).decimal)
+        ),
+        capital=lambda text: str(text)[:1].upper() + str(text)[1:],
+        doc_type=jinja2.pass_context(
+            lambda context, term: config.label(interface(context).language, "doc_types", term)
+        ),
+        event_kind=jinja2.pass_context(
+            lambda context, term: config.label(interface(context).language, "event_kinds", term)
+        ),
     )
     return env
+
+
+def _primary(code: str) -> str:
+    """'en-GB' -> 'en': a reader takes both for the same language."""
+    return code.split("-")[0].lower()
 
 
 def has_search(plan: SitePlan) -> bool:

@@ -14,10 +14,23 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import catalog, config, images, load, parallel, plan, references, render, search, validate
+from . import (
+    catalog,
+    config,
+    images,
+    load,
+    locales,
+    parallel,
+    plan,
+    references,
+    render,
+    search,
+    validate,
+)
 from .bodies import Store
 from .config import SiteConfig, SiteLines
 from .errors import BuildFailed, ContentError, display_path
+from .locales import Interfaces
 from .memo import BodyMemo, CatalogMemo, Indexed, Memo, ParseMemo, ValidateMemo
 from .model import FileReferences, Item, Markup, Picture, Source, digest
 from .project import Project, Site
@@ -38,7 +51,13 @@ class Inputs:
     shown: str  # how messages name the content folder
     searchable: bool  # a search index is wanted and can be made
     warnings: tuple[str, ...]
+    interfaces: Interfaces | None  # None when a catalogue is in error (see `errors`)
     touched: frozenset[str] | None = None  # keys of the items whose files a patch read
+
+    @property
+    def around(self) -> tuple:  # all but the content: a watcher's patch needs them the same
+        kept = (self.config, self.config_lines, self.layouts, self.assets, self.shown)
+        return (*kept, self.searchable, self.interfaces)
 
 
 def read_inputs(
@@ -56,14 +75,17 @@ def read_inputs(
     searchable, warnings = project.search, ()
     if searchable and (reason := search.unavailable()):
         searchable, warnings = False, (f"no search index: {reason}; or build with --no-search",)
-    around = (site_config, config_lines, layouts, assets, shown, searchable)
+    languages = site_config.interface_languages
+    interfaces = locales.load_interfaces(project.locales_dir, languages, project.layouts_dir)
+    if isinstance(interfaces, list):
+        errors, interfaces = [*errors, *interfaces], None
+    around = (site_config, config_lines, layouts, assets, shown, searchable, interfaces)
     if (
         last
         and changed is not None
         and not errors
         and memo.shown_prefix == shown
-        and around
-        == (last.config, last.config_lines, last.layouts, last.assets, last.shown, last.searchable)
+        and around == last.around
     ):
         patch = load.patch_content(
             last.tree, project.content_dir, shown, memo.sources, memo.stats, changed
@@ -77,7 +99,7 @@ def read_inputs(
     tree = read_content(project, shown, memo, changed)
     return Inputs(
         site_config, config_lines, layouts, tree, sources_by_key(tree), assets,
-        [*tree.errors, *errors], shown, searchable, warnings,
+        [*tree.errors, *errors], shown, searchable, warnings, interfaces,
     )  # fmt: skip
 
 
@@ -304,6 +326,7 @@ def site(
         read.config, indexed.catalog, markups, indexed.plan, held, read.assets,
         read.tree.file_versions, pictures, tuple(warnings), _item_digests(items, read, memo),
         {key: source.path for key, source in read.sources.items()}, indexed.made,
+        interfaces=read.interfaces,
     )  # fmt: skip
 
 

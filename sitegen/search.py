@@ -19,12 +19,15 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from .locales import N_
+
 INDEX_FOLDER = "pagefind"
 # Pagefind's own search interfaces; the site has its own page, which uses pagefind.js.
 _UNUSED = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")
 # A sub-result's anchor that names a PDF page: #pdf-<file>-<page>, both counted from 1.
 PDF_ANCHOR = "pdf-{file}-{page}"
 RECORD_ANCHOR = "record"  # the sub-result of the record's values
+PDF_PAGE_HEADING = N_("%(label)s, page %(page)s")  # a PDF page's sub-result, translated
 
 
 @dataclass(frozen=True)
@@ -65,15 +68,19 @@ def pdf_pages(data: bytes) -> tuple[str, ...]:
 
 
 def build_index(
-    pages: Iterable[tuple[str, str]], files: Mapping[str, Sequence[FileText]], language: str
+    pages: Iterable[tuple[str, str]],
+    files: Mapping[str, Sequence[FileText]],
+    language: str,
+    page_heading: str = PDF_PAGE_HEADING,
 ) -> dict[str, bytes]:
     """Index (site path, HTML) item pages with the PDFs `files` lists by site path;
     return the index's files by path.
 
     The copies are written to a scratch folder and indexed by one run of the Pagefind
     program (its Python API answers one request per tenth of a second, too slow for a
-    catalogue). Everything is indexed in the site's language, so one index answers a
-    query in any language; each item's own language is a filter instead.
+    catalogue). Everything is indexed in one `language`, the pages' interface language,
+    so one index answers a query in any language; each item's own language is a filter
+    instead. `page_heading` names a PDF page: "%(label)s, page %(page)s" in that language.
     """
     from pagefind.service import get_executable
 
@@ -83,7 +90,8 @@ def build_index(
         for path, html in pages:
             target = root / path.strip("/") / "index.html"
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(index_copy(html, files.get(path, ())), encoding="utf-8")
+            copy = index_copy(html, files.get(path, ()), page_heading)
+            target.write_text(copy, encoding="utf-8")
         bundle = Path(folder) / "bundle"
         command = [str(get_executable()), "--site", str(root), "--output-path", str(bundle)]
         command += ["--force-language", code, "--silent"]
@@ -101,7 +109,7 @@ _HEADING_ANCHOR = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
 _BLOCK_END = re.compile(r"(</(?:p|li|dt|dd|h[1-6]|td|th|div|figcaption|blockquote)>)")
 
 
-def index_copy(html: str, files: Sequence[FileText]) -> str:
+def index_copy(html: str, files: Sequence[FileText], page_heading: str = PDF_PAGE_HEADING) -> str:
     """The page as the indexer should read it: words only, none glued to the next
     block's, and the item's PDFs after its body, one heading per page with an anchor
     (`PDF_ANCHOR`) that the search page turns into a link to that page of the file."""
@@ -114,7 +122,8 @@ def index_copy(html: str, files: Sequence[FileText]) -> str:
     )
     pages = "".join(
         f'<section data-pagefind-body><h2 id="{PDF_ANCHOR.format(file=number, page=page)}">'
-        f"{escape(file.label)}, page {page}</h2><p>{escape(text)}</p></section>"
+        f"{escape(page_heading % {'label': file.label, 'page': page})}</h2>"
+        f"<p>{escape(text)}</p></section>"
         for number, file in enumerate(files, 1)
         for page, text in enumerate(file.pages, 1)
         if text

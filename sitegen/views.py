@@ -15,7 +15,7 @@ from markupsafe import Markup as SafeHtml
 
 from . import cite
 from .attachments import file_view
-from .languages import language_name
+from .locales import canonical_prefix
 from .model import (
     CITED_KINDS,
     Attachment,
@@ -28,12 +28,6 @@ from .model import (
 )
 from .project import Site
 
-KIND_LABELS = {
-    "event": ("Event", "Events"),
-    "report": ("Report", "Reports"),
-    "document": ("Document", "Documents"),
-    "page": ("Page", "Pages"),
-}
 VIEW_TEMPLATES = {
     "home": "home.html", "list": "list.html", "tags": "tags.html", "tag": "tag.html",
     "years": "years.html", "year": "year.html", "types": "types.html",
@@ -58,6 +52,8 @@ class Views:
             site.config,
         )
         self.bodies = bodies
+        assert site.interfaces is not None  # a site whose catalogues are in error is not built
+        self.interfaces = site.interfaces
         self.thumbnail_sizes = site.thumbnail_sizes
         self.page_counts = page_counts or {}  # shipped PDFs' pages, by content path
         self.item_digests = site.item_digests  # all each item's file makes
@@ -70,15 +66,16 @@ class Views:
         self.terms = {term.slug: term for term in catalog.tags}
         self.types = {term.slug: term for term in catalog.doc_types}
         pages = [catalog.items[k] for k in catalog.by_kind["page"] if catalog.items[k].menu]
-        self.nav = [
-            {"title": "Events", "url": "events/"},
-            {"title": "Reports", "url": "reports/"},
-            {"title": "Documents", "url": "documents/"},
-            {"title": "Tags", "url": "tags/"},
-            {"title": "Years", "url": "years/"},
-            *([{"title": "Search", "url": "search/"}] if self.search else []),
+        self.nav = [  # the site's own pages are named by the layout, in the page's language
+            *({"title": "", "url": url, "lang": ""} for url in ("events/", "reports/")),
+            *({"title": "", "url": url, "lang": ""} for url in ("documents/", "tags/", "years/")),
+            *([{"title": "", "url": "search/", "lang": ""}] if self.search else []),
             *(
-                {"title": p.title, "url": plan.item_urls[p.key]}
+                {
+                    "title": p.title,
+                    "url": plan.item_urls[p.key],
+                    "lang": p.lang or site.config.language,
+                }
                 for p in sorted(pages, key=lambda p: p.menu)
             ),
         ]
@@ -159,22 +156,21 @@ class Views:
             self._briefs[key] = {
                 "key": key,
                 "kind": item.kind,
-                "kind_label": KIND_LABELS[item.kind][0],
                 "title": item.title,
                 "url": self.plan.item_urls[key],
                 "date": _date_view(item.date),
-                "dates": date_range(item.date, item.end),
+                "end": _date_view(item.end) if item.end else None,
                 "summary": self.summary(key),
                 "number": item.number,
-                "lang": item.lang if item.lang and item.lang != self.config.language else "",
-                "language": language_name(item.lang) if item.lang else "",
+                "lang": item.lang or self.config.language,
                 "draft": item.draft,
                 "scheduled": item.scheduled,
             }
         return self._briefs[key]
 
-    def item(self, key: str) -> dict:
-        """Everything an item's own page shows."""
+    def item(self, key: str, prefix: str = "") -> dict:
+        """Everything an item's own page shows, on the page in the language folder
+        `prefix`, which its links to other items keep."""
         self._note("source", key)
         self._note("url", key)
         item = self.catalog.items[key]
@@ -184,10 +180,9 @@ class Views:
         show_toc = markup.heading_count >= self.config.toc_min_headings
         return {
             **self.brief(key),
-            "body": SafeHtml(self.resolve_links(body_html)),
+            "body": SafeHtml(self.resolve_links(body_html, prefix)),
             "toc": SafeHtml(toc_html) if show_toc else "",
             "has_own_summary": bool(item.summary),
-            "end": _date_view(item.end) if item.end else None,
             "tags": [self.tag_link(tag) for tag in item.tags],
             "location": item.location,
             "organiser": item.organiser,
@@ -212,30 +207,29 @@ class Views:
         return self.catalog.items[key].summary or self.markups[key].first_paragraph
 
     def search_filters(self, key: str) -> dict[str, list[str]]:
-        """The facets a search can narrow by, as the item page declares them to Pagefind."""
+        """The facets a search can narrow by, as the item page declares them to Pagefind:
+        the layout names the type, document types and language in the page's language."""
         item = self.catalog.items[key]
-        language = item.lang or self.config.language
         for tag in item.tags:
             self._note("tag", tag)
         return {
-            "type": [KIND_LABELS[item.kind][0]],
+            "type": [item.kind],
             "year": [str(item.date.year)],
             "doctype": list(item.doc_types),
-            "language": [language_name(language)],
+            "language": [item.lang or self.config.language],
             "tag": [self.terms[self.catalog.tag_slug[t]].name for t in item.tags],
         }
+
+    def own_language_prefix(self, key: str) -> str:
+        """The folder of the interface language an item's page is canonical in."""
+        language = self.catalog.items[key].lang or self.config.language
+        return canonical_prefix(language, self.config.interface_languages)
 
     def version(self, key: str) -> dict:
         """An entry in the list of other language versions."""
         self._note("version", key)
-        item = self.catalog.items[key]
-        language = item.lang or self.config.language
-        return {
-            **self.brief(key),
-            "lang": language,
-            "language": language_name(language),
-            "absolute_url": self.config.absolute(self.plan.item_urls[key]),
-        }
+        url = self.own_language_prefix(key) + self.plan.item_urls[key]
+        return {**self.brief(key), "absolute_url": self.config.absolute(url)}
 
     def _picture(self, image, placed: Mapping[str, tuple]) -> dict:
         url, thumbnail, (width, height) = placed[image.path]
@@ -277,13 +271,14 @@ class Views:
         slug = self.catalog.tag_slug[spelling]
         return {"name": self.terms[slug].name, "url": f"tags/{slug}/"}
 
-    def resolve_links(self, body_html: str) -> str:
-        """Swap `content:` markers left by `markup` for the URLs `plan` chose."""
+    def resolve_links(self, body_html: str, prefix: str = "") -> str:
+        """Swap `content:` markers left by `markup` for the URLs `plan` chose, in the
+        language folder `prefix`."""
 
         def replace(match: re.Match) -> str:
             key = match[1].removesuffix(".md")
             self._note("url", key)
-            return f'href="{self.base}{self.plan.item_urls[key]}{match[2] or ""}"'
+            return f'href="{self.base}{prefix}{self.plan.item_urls[key]}{match[2] or ""}"'
 
         return _CONTENT_LINK.sub(replace, body_html)
 
@@ -327,15 +322,6 @@ class Views:
 
 
 def _date_view(date: PartialDate) -> dict:
-    return {"iso": date.iso, "text": date.display, "year": date.year}
-
-
-def date_range(start: PartialDate, end: PartialDate | None) -> str:
-    """'2014', '20–21 May 2014', '30 May – 2 June 2014' or '2014 – 2015', never over-precise."""
-    if end is None or end == start:
-        return start.display
-    if start.day and end.day and (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}\u2013{end.display}"
-    if start.day and end.day and start.year == end.year:
-        return f"{start.display.rsplit(' ', 1)[0]} \u2013 {end.display}"
-    return f"{start.display} \u2013 {end.display}"
+    """A date as written (`iso`, as precise as the source): the layout words it in the
+    page's language, with the `dates` and `date_text` filters."""
+    return {"iso": date.iso, "year": date.year}

@@ -102,10 +102,10 @@ def build_py(root: Path, *args: str, **options) -> subprocess.CompletedProcess:
 
 
 def copy_project(root: Path) -> Path:
-    """A project of its own (layouts, assets, site.yaml, build.py) with an empty content
+    """A project of its own (layouts, assets, locales, site.yaml, build.py) with an empty content
     folder, so a test may edit layouts and settings without touching the repository.
     Its site.yaml has no `home_intro`, which would name a page the content lacks."""
-    for folder in ("layouts", "assets"):
+    for folder in ("layouts", "assets", "locales"):
         shutil.copytree(REPO / folder, root / folder)
     shutil.copy(REPO / "build.py", root / "build.py")
     settings = (REPO / "site.yaml").read_text(encoding="utf-8")

@@ -154,7 +154,7 @@ def test_a_broken_pdf_has_no_page_count_and_breaks_nothing(site):
     assert run.code == 0, run.err
     assert "Traceback" not in run.err and "pypdf" not in run.err
     broken, locked = attachment_blocks(site.page("documents/10/"))
-    assert meta_line(broken) == "PDF, 19 bytes"
+    assert meta_line(broken) == "PDF, 19 B"
     assert "page" not in meta_line(locked)
     assert request_link(broken) is not None  # a reader may still ask for a readable copy
 

@@ -60,9 +60,9 @@ def touch_later(path: Path, step: int) -> None:
 
 
 def built_small_catalogue(tmp_path: Path) -> Path:
-    """A project of 20 generated items, settled and built once, its cache in `.cache/`."""
+    """A project of 30 generated items, settled and built once, its cache in `.cache/`."""
     root = copy_project(tmp_path)
-    generate(20, root)
+    generate(30, root)
     settle(root)
     build(root)
     return root

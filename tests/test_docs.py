@@ -229,9 +229,9 @@ def test_the_check_of_layouts_md_fails_for_a_missing_variable(rendered):
     documented = without.variables("list.html")
     assert "total" in contexts["list.html"][0] and "total" not in documented
     entry = contexts["list.html"][0]["items"][0]
-    nested = LayoutsDoc(re.sub(r"(?m)^\| `kind_label` \|.*\n", "", text))
+    nested = LayoutsDoc(re.sub(r"(?m)^\| `summary` \|.*\n", "", text))
     assert nested.undocumented(entry, "list of [entry](#entry)", "items") == [
-        "items.kind_label (not in the shape entry)"
+        "items.summary (not in the shape entry)"
     ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -28,8 +29,13 @@ TODAY = datetime.date(2026, 6, 15)
 TAGS = ["trafficking", "inimkaubandus", "prekyba žmonėmis", "Baltic Sea", "торговля людьми"]
 
 
-def make_project(tmp_path: Path, drafts: bool = False) -> Project:
+def make_project(tmp_path: Path, drafts: bool = False, languages: str = "") -> Project:
+    """A small project; `languages` replaces the list of interface languages."""
     root = copy_project(tmp_path / "project")
+    if languages:
+        settings = root / "site.yaml"
+        text = settings.read_text(encoding="utf-8")
+        settings.write_text(text.replace("[en-GB, et, lv, lt]", languages), encoding="utf-8")
     content = root / "content"
     write(content, "pages/programme.md", "Programme", "2015", "menu: 1\n")
     write(content, "events/forum.md", "Forum", "2014-05-20", "reports: [reports/r0]\n")
@@ -65,8 +71,18 @@ def edit(project: Project, rng: random.Random, step: int) -> str:
     documents = sorted(content.glob("documents/*.md"))
     target = rng.choice(documents)
     text = target.read_text(encoding="utf-8")
-    choice = rng.randrange(16)
-    if choice in (13, 14):  # a link to another document, or to one that is not there
+    choice = rng.randrange(18)
+    if choice == 16:  # the item's language: its canonical page and marks on lists change
+        flipped = text.replace("---\ntitle", "---\nlang: et\ntitle", 1)
+        target.write_text(text.replace("lang: et\n", "") if "lang: et" in text else flipped)
+    elif choice == 17:  # a translator's edit: every Estonian page may change
+        catalogue = project.locales_dir / "et/LC_MESSAGES/messages.po"
+        po = catalogue.read_text(encoding="utf-8")
+        catalogue.write_text(
+            re.sub(r'(msgid "Keywords"\nmsgstr ")([^"]*)"', rf'\g<1>\g<2> {step}"', po),
+            encoding="utf-8",
+        )
+    elif choice in (13, 14):  # a link to another document, or to one that is not there
         linked = rng.choice(documents).name if choice == 13 else "gone.md"
         target.write_text(text.replace("More text.", f"See [{step}]({linked})."), encoding="utf-8")
     elif choice == 15:  # the sanitiser removes it and warns
@@ -149,7 +165,9 @@ def snapshot(folder: Path) -> dict[Path, tuple[int, int]]:
 def test_rebuilds_after_random_edits_equal_a_clean_build(tmp_path, seed):
     """Seeds 0-5 build as `build` does, 6-13 as the preview does: told which paths
     changed, as a file watcher tells it, so the content folder is not walked."""
-    project = make_project(tmp_path, drafts=seed % 2 == 1)
+    # All four interface languages in some runs, two in the others, which are quicker.
+    languages = "" if seed in (0, 1, 6, 7) else "[en-GB, et]"
+    project = make_project(tmp_path, drafts=seed % 2 == 1, languages=languages)
     if seed in (2, 3, 4, 5, 8, 9, 12, 13):  # rendered bodies in the cache's SQLite file
         project = replace(project, cache_dir=tmp_path / "cache")
     builder = Builder(project, today=TODAY)
@@ -201,7 +219,7 @@ def _rebuilds(output: list[str]) -> int:
     return sum(line.startswith("Built") or "still serving" in line for line in output)
 
 
-def test_editing_one_body_renders_one_page_and_keeps_other_files_untouched(tmp_path):
+def test_editing_one_body_renders_its_pages_and_keeps_other_files_untouched(tmp_path):
     project = make_project(tmp_path)
     builder = Builder(project, today=TODAY)
     first = builder.build()
@@ -213,9 +231,9 @@ def test_editing_one_body_renders_one_page_and_keeps_other_files_untouched(tmp_p
     builder.build()  # the summary shows on lists, tags and years
     path.write_text(path.read_text(encoding="utf-8").replace("More text.", "Other text."))
     summary = builder.build()
-    assert summary.pages_rendered == 1
-    assert summary.pages_written == 1
-    assert summary.pages_unchanged == first.pages_written - 1
+    assert summary.pages_rendered == 4  # the document's page in each interface language
+    assert summary.pages_written == 4
+    assert summary.pages_unchanged == first.pages_written - 4
     assert "Other text." in (project.out_dir / "documents/3/index.html").read_text()
     assert home.stat().st_mtime_ns == before
 
@@ -299,7 +317,7 @@ def test_a_preview_rebuilding_on_its_watcher_thread_keeps_using_its_cache(tmp_pa
     watcher.start()
     watcher.join()
     assert rebuilt[0].warnings == ()
-    assert rebuilt[0].pages_rendered == 1
+    assert rebuilt[0].pages_rendered == 4  # one page, in each interface language
     builder.save()
     assert builder.cache.warnings == []  # the cache was written
 
@@ -325,7 +343,7 @@ def test_editing_a_partial_renders_the_pages_that_use_it(tmp_path):
     first = builder.build()
     layout = project.layouts_dir / "document.html"
     layout.write_text(layout.read_text() + "\n", encoding="utf-8")
-    assert builder.build().pages_rendered == 7  # the seven documents' pages only
+    assert builder.build().pages_rendered == 7 * 4  # the seven documents' pages only
     partial = project.layouts_dir / "base.html"
     partial.write_text(partial.read_text() + "\n", encoding="utf-8")
     assert builder.build().pages_rendered == first.pages_rendered

@@ -73,6 +73,9 @@ class Page(HTMLParser):
         elif self.anchors:
             self.anchors[-1][1] += data
 
+    def canonical(self) -> str:
+        return next(link["href"] for link in self.links if link.get("rel") == "canonical")
+
     def alternates(self, **match: str) -> list[dict]:
         match["rel"] = "alternate"
         return [a for a in self.links if all(a.get(k) == v for k, v in match.items())]
@@ -199,7 +202,8 @@ def test_pages_link_to_their_feeds(sample):
         assert self_url == BASE + name
         page_url = parsed.feed.link  # the feed's rel=alternate text/html page
         page = Page(built(sample, page_url))
-        hrefs = {urljoin(page_url, link["href"]) for link in page.alternates()}
+        feeds = [link for link in page.alternates() if "hreflang" not in link]  # not languages
+        hrefs = {urljoin(page_url, link["href"]) for link in feeds}
         assert self_url in hrefs, (name, page_url)
         if name != "feed.xml":
             assert BASE + "feed.xml" in hrefs
@@ -221,10 +225,13 @@ def test_sitemap_lists_every_public_page_once_with_its_last_change(sample, conte
         assert lastmod, loc
         datetime.date.fromisoformat(lastmod)
     folders = {p.parent.relative_to(sample).as_posix() for p in sample.rglob("index.html")}
-    assert set(locs) == {BASE + f"{folder}/".removeprefix("./") for folder in folders}
+    pages = {BASE + f"{folder}/".removeprefix("./") for folder in folders}
+    # Every page that is its own canonical page: an item's copies in other languages are not.
+    assert set(locs) == {url for url in pages if Page(built(sample, url)).canonical() == url}
     assert (sample / "404.html").is_file()
     assert not [loc for loc in locs if "404" in loc]
-    assert {BASE + url for url in content} <= set(locs)
+    own = {BASE + ("et/" if f.get("lang") == "et" else "") + url for url, f in content.items()}
+    assert own <= set(locs)
     robots = (sample / "robots.txt").read_text(encoding="utf-8").splitlines()
     assert [line for line in robots if "sitemap" in line.lower()] == [f"Sitemap: {BASE}sitemap.xml"]
 
@@ -245,9 +252,11 @@ def test_item_pages_carry_schema_org_open_graph_and_canonical_url(sample, conten
             assert data["location"]["name"] == fields["location"]
         else:
             assert data["datePublished"] == str(fields["date"])  # "2010", "2016-11"
+        # An item's page is canonical in its own language's folder, where it has one.
+        own = BASE + ("et/" if fields.get("lang") == "et" else "") + url
         canonical = [link["href"] for link in page.links if link.get("rel") == "canonical"]
-        assert canonical == [BASE + url]
-        assert page.metas["og:url"] == [BASE + url]
+        assert canonical == [own]
+        assert page.metas["og:url"] == [own]
         assert page.metas["og:title"] == [fields["title"]]
         assert page.metas["og:type"] == ["article"]
         assert page.metas["og:description"][0].strip()
@@ -427,7 +436,7 @@ def test_translations_link_each_other_and_need_another_language(site):
     site.write("reports/juhend.md", juhend.format("lang: et\n"))
     run = site.run("build")
     assert run.code == 0, run.err
-    both = {"en": BASE + "reports/guide/", "et": BASE + "reports/juhend/"}
+    both = {"en": BASE + "reports/guide/", "et": BASE + "et/reports/juhend/"}
     for url, expected in (("guide", both), ("juhend", both), ("../programme", {})):
         links = Page(site.out / f"reports/{url}/index.html").alternates()
         assert {a["hreflang"]: a["href"] for a in links if "hreflang" in a} == expected, url

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.cli import main
+from sitegen.locales import load_interfaces
 
 from .browsing import CHROMIUM, FLAGS, served
 from .conftest import REPO
@@ -239,3 +240,32 @@ def test_the_header_search_of_any_page_opens_the_search_with_its_results(browser
         assert tab.get_by_label("Words to find").input_value() == "ferry"
     finally:
         context.close()
+
+
+def test_the_lithuanian_search_page_searches_its_own_index_in_lithuanian(browser, site_url):
+    """Words, facets and links in Lithuanian, over every item whatever its language, with
+    the item's language as a facet; the plural of the count as Lithuanian has it."""
+    context = browser.new_context()
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.goto(site_url[0] + "lt/search/?q=trafficking")
+    links = _result_links(tab)
+    status = _status(tab)
+    assert links and all(link.startswith("/lt/") for link in links)
+    count = int(re.search(r"\d+", status)[0])
+    lithuanian = load_interfaces(REPO / "locales", ["lt"], REPO / "layouts")[
+        "lt"
+    ]  # as the build reads it
+    said = lithuanian.ngettext(
+        "%(num)d result for “%(query)s”.", "%(num)d results for “%(query)s”.", count
+    )
+    assert status == said % {"num": count, "query": "trafficking"}  # the form CLDR's rule picks
+    legends = tab.locator("#search-filters legend").all_inner_texts()
+    assert "Content type" not in legends and "Language" not in legends, legends
+    languages = tab.locator(".facet-language label").all_inner_texts()
+    assert any(label.startswith("Anglų") for label in languages), languages  # English
+    types = tab.locator(".facet-type label").all_inner_texts()
+    assert any(label.startswith("Dokumentas") for label in types), types
+    context.close()
+    assert errors == [], errors

@@ -233,10 +233,11 @@ def test_a_broken_layout_names_its_file_and_line(site, tmp_path):
 
     root = tmp_path / "project"
     shutil.copytree(REPO / "layouts", root / "layouts")
+    shutil.copytree(REPO / "locales", root / "locales")
     shutil.copy(REPO / "site.yaml", root / "site.yaml")
     code = main(["build", "--content", str(site.content), "--out", str(site.out)], root=root)
     assert (
-        "project/layouts/base.html:8: layout: failed while rendering /: TemplateRuntimeError: asset('style.css'): assets/style.css does not exist"
+        "project/layouts/base.html:9: layout: failed while rendering /: TemplateRuntimeError: asset('style.css'): assets/style.css does not exist"
         in site.capsys.readouterr().err
     )
     shutil.copytree(REPO / "assets", root / "assets")
