@@ -30,6 +30,7 @@ class ParseMemo:
     shown_prefix: str = ""  # how messages named the content folder
     # Every file's size and mtime, for a build told what changed; None: walk the folder.
     versions: dict[str, tuple[int, int]] | None = None
+    layout_messages: dict[bytes, tuple] = field(default_factory=dict)  # `locales.wanted_messages`
 
 
 @dataclass

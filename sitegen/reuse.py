@@ -76,17 +76,14 @@ def read_inputs(
     if searchable and (reason := search.unavailable()):
         searchable, warnings = False, (f"no search index: {reason}; or build with --no-search",)
     languages = site_config.interface_languages
-    interfaces = locales.load_interfaces(project.locales_dir, languages, project.layouts_dir)
+    interfaces = locales.load_interfaces(
+        project.locales_dir, languages, project.layouts_dir, memo.layout_messages
+    )
     if isinstance(interfaces, list):
         errors, interfaces = [*errors, *interfaces], None
     around = (site_config, config_lines, layouts, assets, shown, searchable, interfaces)
-    if (
-        last
-        and changed is not None
-        and not errors
-        and memo.shown_prefix == shown
-        and around == last.around
-    ):
+    patchable = last and changed is not None and not errors and memo.shown_prefix == shown
+    if patchable and around == last.around:
         patch = load.patch_content(
             last.tree, project.content_dir, shown, memo.sources, memo.stats, changed
         )

@@ -72,7 +72,7 @@ def built_small_catalogue(tmp_path: Path) -> Path:
 def catalogue(tmp_path_factory) -> Path:
     """A generated catalogue large enough (80 items, about 170 pages) to be rendered in
     parallel, in a project of its own."""
-    root = copy_project(tmp_path_factory.mktemp("catalogue"))
+    root = copy_project(tmp_path_factory.mktemp("catalogue"), "[en-GB, et]")
     generate(80, root)
     settle(root)
     return root
@@ -92,7 +92,7 @@ def test_a_parallel_build_is_byte_identical_to_a_serial_one(catalogue, clean):
 
 
 def test_cached_builds_after_each_kind_of_edit_equal_a_clean_serial_build(tmp_path, clean):
-    root = copy_project(tmp_path / "project")
+    root = copy_project(tmp_path / "project", "[en-GB, et]")  # as `catalogue`
     generate(80, root)
     settle(root)
     first = build(root, "--jobs", "2")

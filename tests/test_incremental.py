@@ -31,11 +31,7 @@ TAGS = ["trafficking", "inimkaubandus", "prekyba žmonėmis", "Baltic Sea", "т�
 
 def make_project(tmp_path: Path, drafts: bool = False, languages: str = "") -> Project:
     """A small project; `languages` replaces the list of interface languages."""
-    root = copy_project(tmp_path / "project")
-    if languages:
-        settings = root / "site.yaml"
-        text = settings.read_text(encoding="utf-8")
-        settings.write_text(text.replace("[en-GB, et, lv, lt]", languages), encoding="utf-8")
+    root = copy_project(tmp_path / "project", languages)
     content = root / "content"
     write(content, "pages/programme.md", "Programme", "2015", "menu: 1\n")
     write(content, "events/forum.md", "Forum", "2014-05-20", "reports: [reports/r0]\n")

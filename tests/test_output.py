@@ -194,7 +194,7 @@ def test_builds_killed_at_random_moments_leave_the_last_or_the_new_site(tmp_path
     sys.path.insert(0, str(REPO / "benchmarks"))
     from generate import generate
 
-    root = copy_project(tmp_path / "project")
+    root = copy_project(tmp_path / "project", "[en-GB, et]")
     os.rmdir(root / "content")
     generate(160, root)
     command = [sys.executable, "build.py", "--no-search", "--jobs", "2"]
