@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from .accessibility import Statement
-from .locales import N_
+from .locales import N_, primary
 from .model import Attachment, Item
 
 PDF = "application/pdf"
@@ -214,8 +214,7 @@ def _other_language(file_language: str, item_language: str) -> str:
     beside `en` is the same language to them."""
     if not file_language:
         return ""
-    primary = file_language.split("-")[0].casefold()
-    return "" if primary == item_language.split("-")[0].casefold() else file_language
+    return "" if primary(file_language) == primary(item_language) else file_language
 
 
 REQUEST_SUBJECT = N_("Request an accessible format of document %(number)s: %(title)s")

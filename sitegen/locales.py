@@ -125,12 +125,11 @@ class Interface:
 
     def autonym(self) -> str:
         """The language's name in itself, as a switcher offers it: 'English', 'Eesti'."""
-        return _capital(self.locale.get_language_name(self.locale) or self.language)
+        return capital(self.locale.get_language_name(self.locale) or self.language)
 
     def language_name(self, code: str) -> str:
         """A language's name in this one, as a sentence uses it: 'Estonian', 'eesti'."""
-        primary = code.split("-")[0].lower()
-        return self.locale.languages.get(primary) or code
+        return self.locale.languages.get(primary(code)) or code
 
     def date(self, iso: str) -> str:
         """'2014', 'May 2014', '20 May 2014' in this language: never more precise than
@@ -174,8 +173,14 @@ def _widened(pattern: str) -> str:
     return "'".join(pieces)
 
 
-def _capital(text: str) -> str:
+def capital(text: str) -> str:
+    """'eesti keeles' -> 'Eesti keeles', for a text that starts a sentence or a label."""
     return text[:1].upper() + text[1:]
+
+
+def primary(code: str) -> str:
+    """'en-GB' -> 'en': a reader takes both for the same language."""
+    return code.split("-")[0].lower()
 
 
 def _parsed(iso: str) -> tuple[datetime.date, str]:
@@ -218,9 +223,8 @@ def url_prefix(language: str, first: bool) -> str:
 def canonical_prefix(language: str, interface_languages: Sequence[str]) -> str:
     """The folder of the interface language a text in `language` is canonical in: its
     own when it is one ('en' matches 'en-GB'), else the first language's ("")."""
-    primary = language.split("-")[0].lower()
     for position, interface in enumerate(interface_languages):
-        if interface.split("-")[0].lower() == primary:
+        if primary(interface) == primary(language):
             return url_prefix(interface, position == 0)
     return ""
 

@@ -16,7 +16,7 @@ import jinja2.meta
 from .attachments import human_size, request_href
 from .config import SiteConfig
 from .errors import BuildFailed, ContentError, display_path
-from .locales import Interface, Interfaces
+from .locales import Interface, Interfaces, capital, primary
 from .model import SitePlan
 
 
@@ -83,7 +83,7 @@ def make_environment(
             lambda context, request: request_href(request, interface(context).gettext)
         ),
         other_language=jinja2.pass_context(
-            lambda context, code: _primary(code) != _primary(interface(context).language)
+            lambda context, code: primary(code) != primary(interface(context).language)
         ),
         language_name=language_name,
     )
@@ -96,7 +96,7 @@ def make_environment(
         filesize=jinja2.pass_context(
             lambda context, size: human_size(size, interface(context).decimal)
         ),
-        capital=lambda text: str(text)[:1].upper() + str(text)[1:],
+        capital=lambda text: capital(str(text)),
         doc_type=jinja2.pass_context(
             lambda context, term: config.label(interface(context).language, "doc_types", term)
         ),
@@ -105,11 +105,6 @@ def make_environment(
         ),
     )
     return env
-
-
-def _primary(code: str) -> str:
-    """'en-GB' -> 'en': a reader takes both for the same language."""
-    return code.split("-")[0].lower()
 
 
 def has_search(plan: SitePlan) -> bool:
