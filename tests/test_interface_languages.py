@@ -34,6 +34,7 @@ class Page(HTMLParser):
         self.lang = ""
         self.canonical = ""
         self.alternates: dict[str, str] = {}
+        self.feeds: dict[str, str] = {}  # href -> title
         self.switcher: list[dict[str, str]] = []
         self._in_switcher = False
         self.feed(text)
@@ -46,6 +47,8 @@ class Page(HTMLParser):
             self.canonical = found["href"]
         elif tag == "link" and found.get("rel") == "alternate" and "hreflang" in found:
             self.alternates[found["hreflang"]] = found["href"]
+        elif tag == "link" and found.get("type") == "application/atom+xml":
+            self.feeds[found["href"]] = found["title"]
         elif tag == "nav" and "language-switcher" in found.get("class", ""):
             self._in_switcher = True
         elif tag == "a" and self._in_switcher:
@@ -111,6 +114,23 @@ def test_interface_words_vocabularies_and_months_are_translated(sample):
     assert "Research/Study/Analysis" not in et_document.split("<main")[1]
     lt_types = read(sample, "lt/types/")
     assert "Tyrimas/analizė" in lt_types and "Ataskaita" in lt_types
+
+
+def test_each_page_titles_its_feeds_in_its_language(sample):
+    """A list has one feed, in the site's language; its link in each page's head is
+    titled in that page's language."""
+    for path in ("", "documents/", "tags/estonia/", "types/report/", "years/2014/"):
+        english = Page(read(sample, path)).feeds
+        assert len(english) == (1 if path == "" else 2)
+        for prefix in ("et/", "lv/", "lt/"):
+            feeds = Page(read(sample, prefix + path)).feeds
+            assert list(feeds) == list(english), "the same feeds, not copies"
+            for href, title in feeds.items():
+                assert "Nordic–Baltic" not in title and "new additions" not in title
+                assert title != english[href]
+    assert Page(read(sample, "et/types/report/")).feeds["/types/report/feed.xml"] == (
+        "Dokumendiliik: Aruanne · Põhjala ja Balti riikide inimkaubanduse dokumendikeskus"
+    )
 
 
 def test_every_list_shows_every_item_naming_its_language(sample):
