@@ -47,6 +47,9 @@ class SiteConfig:
     """Not a key of its own: by interface language, the title, the description and the
     label of each event kind and document type, as `title`, `description`, `event_kinds`
     and `doc_types` give them (see `_translated`)."""
+    untranslated: tuple[ContentError, ...] = ()
+    """Not a key of its own: the texts and labels an interface language lacks. They fail
+    the build with the catalogues' and the content's errors, as none stops those checks."""
 
     @property
     def interface_languages(self) -> tuple[str, ...]:
@@ -107,7 +110,7 @@ def site_config(
     base_url: str | None = None,
 ) -> SiteConfig | list[ContentError]:
     """Check every key of site.yaml against `SiteConfig`; `base_url` overrides the file's."""
-    known = {f.name: f for f in fields(SiteConfig) if f.name != "labels"}
+    known = {f.name: f for f in fields(SiteConfig) if f.name not in MADE}
     errors: list[ContentError] = []
     accepted: dict[str, object] = {}
     for key, value in values.items():
@@ -176,7 +179,7 @@ def site_config(
     elif base_url is not None:
         accepted["base_url"] = _override(base, base_url)
     if errors:
-        return errors
+        return [*errors, *accepted.get("untranslated", ())]
     return SiteConfig(**accepted)  # type: ignore[arg-type]
 
 
@@ -186,6 +189,7 @@ LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif")  # w
 
 
 TRANSLATED = ("title", "description", "event_kinds", "doc_types")
+MADE = ("labels", "untranslated")  # fields of SiteConfig that are not keys of site.yaml
 
 
 def _languages(
@@ -215,29 +219,32 @@ def _languages(
         accepted["languages"] = tuple(languages)
     interface = languages or [str(accepted.get("language", "en"))]
     labels: dict[str, dict[str, object]] = {language: {} for language in interface}
+    untranslated: list[ContentError] = []
     for key in TRANSLATED:
         if key not in values:
             continue
         line, value = key_lines.get(key, 1), values[key]
         if key in ("title", "description"):
-            texts = _texts(key, value, interface, shown, line, errors)
+            texts = _texts(key, value, interface, shown, line, errors, untranslated)
             if texts:
                 accepted[key] = texts[interface[0]]
                 for language, text in texts.items():
                     labels[language][key] = text
         else:
-            terms = _terms(key, value, interface, shown, line, errors)
+            terms = _terms(key, value, interface, shown, line, errors, untranslated)
             accepted[key] = tuple(terms)
             for language in interface:
                 labels[language][key] = {
                     term: own.get(language, term) for term, own in terms.items()
                 }
     accepted["labels"] = labels if len(interface) > 1 else {}
+    accepted["untranslated"] = tuple(untranslated)
     return errors
 
 
-def _texts(key, value, languages, shown, line, errors) -> dict[str, str]:
-    """A setting readers see whole, as text in each interface language."""
+def _texts(key, value, languages, shown, line, errors, untranslated) -> dict[str, str]:
+    """A setting readers see whole, as text in each interface language; one missing in
+    a language but the first stands in for it until it is written."""
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         if len(languages) == 1:
             return {languages[0]: str(value)}
@@ -249,7 +256,7 @@ def _texts(key, value, languages, shown, line, errors) -> dict[str, str]:
         return {}
     missing = [language for language in languages if not value.get(language)]
     for language in missing:
-        errors.append(
+        (errors if language == languages[0] else untranslated).append(
             ContentError(
                 shown,
                 line,
@@ -258,10 +265,12 @@ def _texts(key, value, languages, shown, line, errors) -> dict[str, str]:
             )
         )
     # A text in a language not (or no longer) listed is kept for when it is again.
-    return {} if missing else {language: value[language] for language in languages}
+    if languages[0] in missing:
+        return {}
+    return {language: value.get(language) or value[languages[0]] for language in languages}
 
 
-def _terms(key, value, languages, shown, line, errors) -> dict[str, dict[str, str]]:
+def _terms(key, value, languages, shown, line, errors, untranslated) -> dict[str, dict[str, str]]:
     """A vocabulary: its terms as editors write them, each with its labels by language."""
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         value = {term: {} for term in value}
@@ -282,7 +291,7 @@ def _terms(key, value, languages, shown, line, errors) -> dict[str, dict[str, st
     for term, labels in terms.items():
         missing = [language for language in languages[1:] if not labels.get(language)]
         if missing:
-            errors.append(
+            untranslated.append(
                 ContentError(
                     shown,
                     line,

@@ -79,6 +79,7 @@ def read_inputs(
     interfaces = locales.load_interfaces(
         project.locales_dir, languages, project.layouts_dir, memo.layout_messages
     )
+    errors = [*errors, *site_config.untranslated]
     if isinstance(interfaces, list):
         errors, interfaces = [*errors, *interfaces], None
     around = (site_config, config_lines, layouts, assets, shown, searchable, interfaces)

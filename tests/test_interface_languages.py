@@ -284,6 +284,10 @@ def test_a_language_without_a_catalogue_or_labels_is_an_error(project, capsys):
     assert code == 1
     assert "title: has no fi text" in said
     assert "'conference' has no label in fi" in said
+    assert "locales/fi/LC_MESSAGES/messages.po: does not exist" in said  # all at once
+    (project / "content" / "documents" / "2427.md").write_text("---\ntitle: [\n", "utf-8")
+    code, said = run(project, "check", capsys=capsys)
+    assert "has no fi text" in said and "content/documents/2427.md:1: front matter" in said
     shutil.rmtree(project / "locales" / "lt")
     settings.write_text(text.replace(", fi]", "]"), "utf-8")
     code, said = run(project, "check", capsys=capsys)
