@@ -85,7 +85,7 @@ def citation(item: Item, abstract: str, config: SiteConfig, plan: SitePlan) -> C
         names=names or ((Name(item.publisher),) if item.publisher else ()),
         date=item.date,
         publisher=item.publisher,
-        url=config.absolute(plan.item_urls[item.key]),
+        url=config.absolute(plan.canonical_urls[item.key]),
         pdf_url=_pdf_url(item, config, plan),
         number=item.number,
         doc_types=item.doc_types,

@@ -65,7 +65,7 @@ class PageInputs:
         """All an item's entries in feeds and exports are made of: what its page reads of
         itself and the addresses of the items it names."""
         if key not in self.data_digests:
-            urls, links = self.views.plan.item_urls, self.views.links(key)
+            urls, links = self.views.plan.canonical_urls, self.views.links(key)
             named = [urls.get(k) for r in RELATIONS for k in links[r]]
             own = [self.digest(view, key) for view in ("source", "url", "links", "files")]
             self.data_digests[key] = digest((own, named))

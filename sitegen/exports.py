@@ -18,7 +18,7 @@ from functools import partial
 
 from . import cite, feeds
 from .config import SiteConfig
-from .locales import canonical_prefix, url_prefix
+from .locales import url_prefix
 from .model import CITED_KINDS, LIST_FOLDERS, Catalog, Item, SitePlan, citation_file, digest
 from .schema import FIELDS
 
@@ -169,15 +169,11 @@ def _sitemap_pages(
         if page.view == "not_found":
             continue
         if page.view == "item":
-            own = catalog.items[page.key].lang or config.language
-            if page.prefix != canonical_prefix(own, languages):
+            if page.url != plan.canonical_urls[page.key]:
                 continue
             versions = (page.key, *catalog.translations.get(page.key, ()))
             alternates = tuple(
-                (
-                    language := catalog.items[key].lang or config.language,
-                    canonical_prefix(language, languages) + plan.item_urls[key],
-                )
+                (catalog.items[key].lang or config.language, plan.canonical_urls[key])
                 for key in versions
             )
             alternates = alternates if len(alternates) > 1 else ()
@@ -203,7 +199,7 @@ def _sitemap_pages(
 
 def _record(catalog: Catalog, item: Item, summary: str, config: SiteConfig, plan: SitePlan) -> dict:
     def url_of(key: str) -> str:
-        return config.absolute(plan.item_urls[key])
+        return config.absolute(plan.canonical_urls[key])
 
     files = [
         {

@@ -66,7 +66,7 @@ def _entry(item: Item, summary: str, config: SiteConfig, plan: SitePlan) -> ET.E
         entry.set("xml:lang", item.lang)
     _text(entry, "title", item.title)
     _text(entry, "id", entry_id(item))
-    _link(entry, config.absolute(plan.item_urls[item.key]), "alternate", "text/html")
+    _link(entry, config.absolute(plan.canonical_urls[item.key]), "alternate", "text/html")
     stamp = _timestamp(item.date)
     _text(entry, "published", stamp)
     _text(entry, "updated", stamp)

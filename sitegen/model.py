@@ -258,6 +258,9 @@ class SitePlan:
     thumbnail_urls: Mapping[str, str] = field(default_factory=dict)  # content path -> URL
     feeds: tuple[Feed, ...] = field(default=())
     data_files: tuple[str, ...] = field(default=())  # feeds, exports, citations: output paths
+    # item key -> URL of its page in its own language: the one feeds, exports, citations,
+    # the sitemap and the other copies' canonical links name
+    canonical_urls: Mapping[str, str] = field(default_factory=dict)
 
 
 def page_url(base: str, number: int) -> str:

@@ -33,9 +33,7 @@ def _language_context(views: Views, page: PlannedPage) -> dict:
     config, first = views.config, views.interfaces.default.language
     language = page.language or first
     here = page.path
-    canonical = page.url
-    if page.view == "item":
-        canonical = views.own_language_prefix(page.key) + here
+    canonical = views.plan.canonical_urls[page.key] if page.view == "item" else page.url
     return {
         "interface_language": language,
         "page_prefix": page.prefix,

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from .config import SiteConfig
 from .errors import ContentError
-from .locales import url_prefix
+from .locales import canonical_prefix, url_prefix
 from .model import (
     CITED_KINDS,
     LIST_FOLDERS,
@@ -189,6 +189,7 @@ def plan_site(
                 pictures.append((image.path, large, thumbnail))
 
     pages += _in_other_languages(pages, config, claim)
+    interface = config.interface_languages
     asset_urls = {name: asset_name(name, content) for name, content in assets.items()}
     plan = SitePlan(
         tuple(pages),
@@ -200,6 +201,10 @@ def plan_site(
         thumbnail_urls,
         tuple(site_feeds),
         tuple(data_files),
+        {
+            key: canonical_prefix(catalog.items[key].lang or config.language, interface) + url
+            for key, url in item_urls.items()
+        },
     )
     return plan, errors
 

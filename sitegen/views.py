@@ -15,7 +15,6 @@ from markupsafe import Markup as SafeHtml
 
 from . import cite
 from .attachments import file_view
-from .locales import canonical_prefix
 from .model import (
     CITED_KINDS,
     Attachment,
@@ -220,16 +219,11 @@ class Views:
             "tag": [self.terms[self.catalog.tag_slug[t]].name for t in item.tags],
         }
 
-    def own_language_prefix(self, key: str) -> str:
-        """The folder of the interface language an item's page is canonical in."""
-        language = self.catalog.items[key].lang or self.config.language
-        return canonical_prefix(language, self.config.interface_languages)
-
     def version(self, key: str) -> dict:
         """An entry in the list of other language versions."""
         self._note("version", key)
-        url = self.own_language_prefix(key) + self.plan.item_urls[key]
-        return {**self.brief(key), "absolute_url": self.config.absolute(url)}
+        url = self.config.absolute(self.plan.canonical_urls[key])
+        return {**self.brief(key), "absolute_url": url}
 
     def _picture(self, image, placed: Mapping[str, tuple]) -> dict:
         url, thumbnail, (width, height) = placed[image.path]
@@ -244,8 +238,7 @@ class Views:
 
     def _citation(self, item: Item) -> dict:
         """Machine-readable metadata for the page's head, and the citation downloads."""
-        url = self.plan.item_urls[item.key]
-        absolute = self.config.absolute(url)
+        absolute = self.config.absolute(self.plan.canonical_urls[item.key])
         if item.kind == "event":
             images = [self.config.absolute(self.plan.attachment_urls[i.path]) for i in item.images]
             data = cite.event_data(
@@ -261,8 +254,8 @@ class Views:
             "cite": {
                 "text": cite.reference_text(record),
                 "url": record.url,
-                "bibtex": citation_file(url, "bib"),
-                "ris": citation_file(url, "ris"),
+                "bibtex": citation_file(self.plan.item_urls[item.key], "bib"),
+                "ris": citation_file(self.plan.item_urls[item.key], "ris"),
             },
         }
 

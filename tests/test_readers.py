@@ -28,6 +28,10 @@ from .conftest import REPO, document, event
 BASE = "https://documentation.example.org/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 RECORD_FOLDERS = {"events": "event", "reports": "report", "documents": "document"}
+INTERFACE_FOLDERS = {  # a language's primary subtag -> its folder: {"en": "", "et": "et/"}
+    tag.split("-")[0].lower(): "" if n == 0 else f"{tag.lower()}/"
+    for n, tag in enumerate(yaml.safe_load((REPO / "site.yaml").read_text("utf-8"))["languages"])
+}
 
 
 class Page(HTMLParser):
@@ -116,7 +120,10 @@ def content() -> dict[str, dict]:
         fields = front_matter(path)
         if not fields.get("draft"):
             fields["kind"] = RECORD_FOLDERS.get(path.parent.name, "page")
-            found[item_url(path, fields)] = fields
+            url = item_url(path, fields)
+            # The address feeds, exports and citations name: its page in its own language.
+            own = INTERFACE_FOLDERS.get(str(fields.get("lang", "en")).split("-")[0].lower(), "")
+            found[url] = {**fields, "canonical": BASE + own + url}
     return found
 
 
@@ -133,6 +140,7 @@ def feeds_of(out: Path) -> dict[str, feedparser.FeedParserDict]:
 
 def test_every_feed_parses_and_its_entries_point_at_built_pages(sample, content):
     feeds = feeds_of(sample)
+    by_address = {fields["canonical"]: fields for fields in content.values()}
     lists = {
         p.parent
         for folder in ("tags", "types", "years")
@@ -150,15 +158,15 @@ def test_every_feed_parses_and_its_entries_point_at_built_pages(sample, content)
             assert entry.id.startswith("urn:uuid:"), entry
             assert built(sample, entry.link).is_file(), entry.link
             assert entry.summary.strip(), entry.link
-            date = str(content[entry.link[len(BASE) :]]["date"]).split("-")
+            date = str(by_address[entry.link]["date"]).split("-")
             stamp = tuple(int(p) for p in date) + (1,) * (3 - len(date))
             assert tuple(entry.published_parsed[:3]) == stamp, entry.link
             assert entry.updated_parsed is not None
     site_links = [e.link for e in feeds["feed.xml"].entries]
-    assert sorted(site_links) == sorted(BASE + url for url in records(content))
+    assert sorted(site_links) == sorted(f["canonical"] for f in records(content).values())
     for folder, kind in RECORD_FOLDERS.items():
         links = {e.link for e in feeds[f"{folder}/feed.xml"].entries}
-        assert links == {BASE + url for url in records(content, kind)}
+        assert links == {f["canonical"] for f in records(content, kind).values()}
 
 
 def test_entry_ids_are_unique_and_stable_across_builds(sample, tmp_path):
@@ -184,7 +192,7 @@ def test_tag_feeds_list_exactly_the_items_with_that_tag(sample, content):
             continue
         tag = parsed.feed.title.removeprefix("Tag: ").split(" · ")[0].casefold()
         having = {
-            BASE + url
+            fields["canonical"]
             for url, fields in content.items()
             if tag in {str(t).casefold() for t in fields.get("tags", [])}
             and url.startswith(("events/", "reports/", "documents/"))
@@ -230,8 +238,7 @@ def test_sitemap_lists_every_public_page_once_with_its_last_change(sample, conte
     assert set(locs) == {url for url in pages if Page(built(sample, url)).canonical() == url}
     assert (sample / "404.html").is_file()
     assert not [loc for loc in locs if "404" in loc]
-    own = {BASE + ("et/" if f.get("lang") == "et" else "") + url for url, f in content.items()}
-    assert own <= set(locs)
+    assert {fields["canonical"] for fields in content.values()} <= set(locs)
     robots = (sample / "robots.txt").read_text(encoding="utf-8").splitlines()
     assert [line for line in robots if "sitemap" in line.lower()] == [f"Sitemap: {BASE}sitemap.xml"]
 
@@ -245,7 +252,7 @@ def test_item_pages_carry_schema_org_open_graph_and_canonical_url(sample, conten
         assert data["@context"] == "https://schema.org"
         assert data["@type"] == types[fields["kind"]]
         assert data["name"] == fields["title"]
-        assert data["url"] == BASE + url
+        assert data["url"] == fields["canonical"]  # one record, naming the canonical page
         if fields["kind"] == "event":
             assert data["startDate"] == str(fields["date"])
             assert data["endDate"] == str(fields.get("end", fields["date"]))
@@ -253,7 +260,7 @@ def test_item_pages_carry_schema_org_open_graph_and_canonical_url(sample, conten
         else:
             assert data["datePublished"] == str(fields["date"])  # "2010", "2016-11"
         # An item's page is canonical in its own language's folder, where it has one.
-        own = BASE + ("et/" if fields.get("lang") == "et" else "") + url
+        own = fields["canonical"]
         canonical = [link["href"] for link in page.links if link.get("rel") == "canonical"]
         assert canonical == [own]
         assert page.metas["og:url"] == [own]
@@ -295,18 +302,18 @@ def test_citation_files_parse_and_agree_with_their_pages(sample, content):
         [entry] = parse_bibtex(built(sample, f"{BASE}{url}{name}.bib").read_text("utf-8"))
         assert one_line(entry["title"]) == one_line(fields["title"])
         assert entry["year"] == str(fields["date"])[:4]
-        assert entry["url"] == BASE + url
+        assert entry["url"] == fields["canonical"]
         [record] = rispy.loads(built(sample, f"{BASE}{url}{name}.ris").read_text("utf-8"))
         assert record["title"] == fields["title"]
         assert record["year"] == str(fields["date"])[:4]
-        assert record["urls"] == [BASE + url]
+        assert record["urls"] == [fields["canonical"]]
     catalogue_bib = parse_bibtex((sample / "catalogue.bib").read_text("utf-8"))
     catalogue_ris = rispy.loads((sample / "catalogue.ris").read_text("utf-8"))
     # `cited` holds one entry per .md file in content/reports and content/documents, drafts left out
     assert len(catalogue_bib) == len(catalogue_ris) == len(cited) > 10
     assert len({entry.key for entry in catalogue_bib}) == len(cited)
-    assert {e["url"] for e in catalogue_bib} == {BASE + url for url in cited}
-    assert {r["urls"][0] for r in catalogue_ris} == {BASE + url for url in cited}
+    addresses = {fields["canonical"] for fields in cited.values()}
+    assert {e["url"] for e in catalogue_bib} == {r["urls"][0] for r in catalogue_ris} == addresses
 
 
 TRICKY = 'Braces {NGO} & 100% "quoted" stray } text: õäöü ÕÄÖÜ, 50$ #1 under_score ~2'
@@ -336,9 +343,10 @@ def test_catalogue_csv_and_json_hold_one_record_per_item(sample, content):
     columns = {"type", "url", "number", "title", "date", "tags", "availability"}
     assert columns <= set(rows[0])
     expected = records(content)
-    assert sorted(row["url"] for row in rows) == sorted(BASE + url for url in expected)
+    by_address = {fields["canonical"]: fields for fields in expected.values()}
+    assert sorted(row["url"] for row in rows) == sorted(by_address)
     for row in rows:
-        fields = expected[row["url"][len(BASE) :]]
+        fields = by_address[row["url"]]
         assert built(sample, row["url"]).is_file()
         assert row["type"] == fields["kind"]
         assert row["title"] == fields["title"]
