@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from .accessibility import Statement
-from .locales import N_, primary
+from .languages import primary
+from .locales import N_
 from .model import Attachment, Item
 
 PDF = "application/pdf"

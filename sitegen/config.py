@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from .accessibility import Statement, statement
 from .errors import ContentError
-from .languages import known_locale, language_tag
+from .languages import known_locale, language_tag, primary
 from .text import did_you_mean
 
 
@@ -208,7 +208,8 @@ def _languages(
                 ContentError(shown, key_lines.get("languages", 1), "languages", str(problem))
             )
             continue
-        if problem := known_locale(tag) or ("is listed twice" if tag in languages else ""):
+        twice = [other for other in languages if primary(other) == primary(tag)]
+        if problem := known_locale(tag) or (f"is listed twice (as {twice[0]})" if twice else ""):
             errors.append(
                 ContentError(shown, key_lines.get("languages", 1), "languages", f"{tag} {problem}")
             )

@@ -79,3 +79,8 @@ def known_locale(tag: str) -> str:
     except (UnknownLocaleError, ValueError):
         return "is not a language CLDR knows, so its dates and names cannot be written"
     return ""
+
+
+def primary(code: str) -> str:
+    """'en-GB' -> 'en': a reader takes both for the same language."""
+    return code.split("-")[0].lower()

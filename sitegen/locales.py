@@ -28,6 +28,7 @@ from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal
 
 from .errors import ContentError, display_path
+from .languages import primary
 
 SOURCE_LANGUAGE = "en"  # the language the layouts' strings are written in
 CATALOGUE = "LC_MESSAGES/messages.po"  # inside locales/<language>/, as pybabel writes it
@@ -178,11 +179,6 @@ def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def primary(code: str) -> str:
-    """'en-GB' -> 'en': a reader takes both for the same language."""
-    return code.split("-")[0].lower()
-
-
 def _parsed(iso: str) -> tuple[datetime.date, str]:
     """'2014-05' -> (1 May 2014, the skeleton of a month's precision)."""
     parts = [int(part) for part in iso.split("-")]
@@ -251,7 +247,7 @@ def load_interfaces(
         shown = display_path(path, Path.cwd())
         prefix = url_prefix(language, position == 0)
         if not path.is_file():
-            if language.split("-")[0].lower() == SOURCE_LANGUAGE:
+            if primary(language) == SOURCE_LANGUAGE:
                 found[language] = Interface(language, prefix, gettext.NullTranslations(), b"")
                 continue
             message = (
@@ -269,12 +265,28 @@ def load_interfaces(
             errors.append(ContentError(shown, 0, "", f"cannot be read: {problem}"))
             continue
         errors += untranslated(catalogue, wanted, shown, language)
+        errors += [  # Babel's checks: placeholders and plural forms the pages can fill in
+            ContentError(
+                shown,
+                message.lineno,
+                "",
+                f'"{_source(message.id)}": {problem} in its {language} translation; '
+                "write it with the placeholders of the English",
+            )
+            for message, problems in catalogue.check()
+            for problem in problems
+        ]
         compiled = io.BytesIO()
         write_mo(compiled, catalogue)
         compiled.seek(0)
         digest = hashlib.blake2b(data, digest_size=16).digest()
         found[language] = Interface(language, prefix, gettext.GNUTranslations(compiled), digest)
     return errors or Interfaces(found)
+
+
+def _source(message_id: str | tuple[str, ...]) -> str:
+    """A message's English, its singular form if it has plurals."""
+    return message_id if isinstance(message_id, str) else message_id[0]
 
 
 def untranslated(
@@ -289,7 +301,7 @@ def untranslated(
         strings = (strings,) if isinstance(strings, str) else strings
         if message is not None and all(strings) and not message.fuzzy:
             continue
-        text = entry.message if isinstance(entry.message, str) else entry.message[0]
+        text = _source(entry.message)
         state = (
             "is not in the catalogue"
             if message is None

@@ -16,7 +16,8 @@ import jinja2.meta
 from .attachments import human_size, request_href
 from .config import SiteConfig
 from .errors import BuildFailed, ContentError, display_path
-from .locales import Interface, Interfaces, capital, primary
+from .languages import primary
+from .locales import Interface, Interfaces, capital
 from .model import SitePlan
 
 

@@ -260,6 +260,21 @@ def test_a_missing_translation_fails_check_naming_the_string_and_catalogue(proje
     assert code == 1 and not (project / "_site").exists()
 
 
+def test_a_translation_with_a_wrong_placeholder_fails_check_not_the_render(project, capsys):
+    catalogue = project / "locales" / "lv" / "LC_MESSAGES" / "messages.po"
+    text = catalogue.read_text(encoding="utf-8")
+    typo = text.replace('msgstr "%(label)s, ', 'msgstr "%(lable)s, ', 1)
+    assert typo != text, "the Latvian catalogue translates '%(label)s, page %(page)s'"
+    line = text[: text.index('msgid "%(label)s, page %(page)s"')].count("\n") + 1
+    catalogue.write_text(typo, "utf-8")
+    for command in ("check", "build"):
+        code, said = run(project, command, capsys=capsys)
+        assert code == 1 and "Traceback" not in said
+        assert f"locales/lv/LC_MESSAGES/messages.po:{line}" in said
+        assert "unknown named placeholder 'lable'" in said
+    assert not (project / "_site").exists()
+
+
 def test_a_new_string_in_a_layout_is_an_error_for_each_catalogue(project, capsys):
     layout = project / "layouts" / "home.html"
     layout.write_text(
@@ -294,6 +309,9 @@ def test_a_language_without_a_catalogue_or_labels_is_an_error(project, capsys):
     assert code == 1
     assert "locales/lt/LC_MESSAGES/messages.po: does not exist" in said
     assert "make messages LANGUAGE=lt" in said
+    settings.write_text(text.replace(", fi]", ", EN]"), "utf-8")  # en-GB's language again
+    code, said = run(project, "check", capsys=capsys)
+    assert code == 1 and "site.yaml:4: languages: en is listed twice (as en-GB)" in said
 
 
 def test_the_template_of_the_catalogues_holds_every_string_the_build_asks_for():
