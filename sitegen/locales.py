@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
+from babel.core import get_global
 from babel.dates import format_date, format_interval, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
@@ -223,6 +224,16 @@ def canonical_prefix(language: str, interface_languages: Sequence[str]) -> str:
         if primary(interface) == primary(language):
             return url_prefix(interface, position == 0)
     return ""
+
+
+def og_locale(code: str) -> str:
+    """'en-GB' -> 'en_GB', 'et' -> 'et_EE': Open Graph's language_TERRITORY, with the
+    territory CLDR finds likely where the tag names none."""
+    locale = Locale.parse(code.replace("-", "_"))
+    if locale.territory is None:
+        likely = get_global("likely_subtags").get(locale.language)
+        locale = Locale.parse(likely) if likely else locale
+    return f"{locale.language}_{locale.territory}" if locale.territory else locale.language
 
 
 def catalogue_path(locales_dir: Path, language: str) -> Path:

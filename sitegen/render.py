@@ -17,7 +17,7 @@ from .attachments import human_size, request_href
 from .config import SiteConfig
 from .errors import BuildFailed, ContentError, display_path
 from .languages import primary
-from .locales import Interface, Interfaces, capital
+from .locales import Interface, Interfaces, capital, og_locale
 from .model import SitePlan
 
 
@@ -98,6 +98,7 @@ def make_environment(
             lambda context, size: human_size(size, interface(context).decimal)
         ),
         capital=lambda text: capital(str(text)),
+        og_locale=og_locale,
         doc_type=jinja2.pass_context(
             lambda context, term: config.label(interface(context).language, "doc_types", term)
         ),

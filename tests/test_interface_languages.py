@@ -94,6 +94,8 @@ def test_the_not_found_page_is_one_and_its_switcher_goes_home(sample):
 
 
 def test_each_home_page_says_what_the_site_is_in_its_language(sample):
+    for prefix, locale in zip(LANGUAGES.values(), ("en_GB", "et_EE", "lv_LV", "lt_LT")):
+        assert f'<meta property="og:locale" content="{locale}">' in read(sample, prefix)
     settings = (REPO / "site.yaml").read_text(encoding="utf-8")
     assert "Põhjala ja Balti riikide inimkaubanduse dokumendikeskus" in settings
     et_home = read(sample, "et/")
