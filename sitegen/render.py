@@ -12,12 +12,14 @@ from pathlib import Path
 
 import jinja2
 import jinja2.meta
+from markupsafe import Markup
 
 from .attachments import human_size, request_href
 from .config import SiteConfig
 from .errors import BuildFailed, ContentError, display_path
 from .languages import primary
 from .locales import Interface, Interfaces, capital, og_locale
+from .markup import localise_titles
 from .model import SitePlan
 
 
@@ -46,6 +48,12 @@ def make_environment(
 
     def interface(context) -> Interface:
         return interfaces[context.get("interface_language") or interfaces.default.language]
+
+    def titles_in_page_language(context, body, item_lang: str) -> Markup:
+        """A body's anchor titles in the page's language, marked so in an item's other."""
+        shown = interface(context)
+        other = item_lang and primary(item_lang) != primary(shown.language)
+        return Markup(localise_titles(str(body), shown.gettext, shown.language if other else ""))
 
     def localised(path: str, context) -> str:
         """A page's address in the page's language; a file's (feed, PDF, picture) as it is."""
@@ -99,6 +107,7 @@ def make_environment(
         ),
         capital=lambda text: capital(str(text)),
         og_locale=og_locale,
+        localise_titles=jinja2.pass_context(titles_in_page_language),
         doc_type=jinja2.pass_context(
             lambda context, term: config.label(interface(context).language, "doc_types", term)
         ),

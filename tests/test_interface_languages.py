@@ -135,6 +135,23 @@ def test_each_page_titles_its_feeds_in_its_language(sample):
     )
 
 
+def test_an_items_text_keeps_its_language_and_the_interface_inside_it_the_pages(sample):
+    """An English report on the Estonian pages: its body and contents are marked English,
+    while the titles of its heading anchors and note back-links are Estonian, and say so."""
+    path = "reports/solutions-and-recommendations/"
+    english, estonian = read(sample, path), read(sample, "et/" + path)
+    assert 'title="Link to this section">' in english
+    assert 'title="Back to the text of note 1">' in english
+    assert "Link to this section" not in estonian and "Back to the text" not in estonian
+    assert estonian.count('title="Link sellele jaotisele" lang="et">') >= 2
+    assert 'title="Tagasi märkuse 1 juurde tekstis" lang="et">' in estonian
+    assert '<div class="body" lang="en">' in estonian
+    contents = estonian.split('<nav class="contents"')[1].split("</nav>")[0]
+    assert '<div lang="en"><div class="toc">' in contents
+    home = read(sample, "et/")
+    assert 'Loe lähemalt: <span lang="en">The programme</span></a>' in home
+
+
 def test_every_list_shows_every_item_naming_its_language(sample):
     """An Estonian document on the English list, and an English one on the Estonian
     list: each is there, its title marked with its language and the language named."""
@@ -321,7 +338,7 @@ def test_the_template_of_the_catalogues_holds_every_string_the_build_asks_for():
     a build checks the catalogues for are the strings translators were given."""
     from babel.messages.pofile import read_po
 
-    from sitegen import attachments, locales, search  # noqa: F401  (they mark strings)
+    from sitegen import attachments, locales, markup, search  # noqa: F401  (they mark strings)
 
     with (REPO / "locales" / "messages.pot").open("rb") as file:
         template = {message.id for message in read_po(file) if message.id}
