@@ -140,6 +140,8 @@ class Interface:
         if skeleton == "y":
             return str(day.year)
         if skeleton == "yMMMM":
+            if pattern := MONTH_PATTERNS.get(self.locale.language):
+                return format_date(day, pattern, locale=self.locale)
             return format_skeleton(skeleton, day, locale=self.locale)
         return format_date(day, "long", locale=self.locale)
 
@@ -164,6 +166,12 @@ class Interface:
 
     def decimal(self, number: float, digits: int) -> str:
         return format_decimal(round(number, digits), f"#,##0.{'0' * digits}", locale=self.locale)
+
+
+# Where CLDR's month-and-year pattern is wrong. Latvian's has a full stop after the word
+# "gada" ("2014. gada. maijs"), which only its abbreviation "g." takes; CLDR's own
+# ranges of months write "2014. gada maijs – jūnijs".
+MONTH_PATTERNS = {"lv": "y. 'gada' MMMM"}
 
 
 def _widened(pattern: str) -> str:

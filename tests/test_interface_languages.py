@@ -94,7 +94,9 @@ def test_the_not_found_page_is_one_and_its_switcher_goes_home(sample):
 
 
 def test_each_home_page_says_what_the_site_is_in_its_language(sample):
-    for prefix, locale in zip(LANGUAGES.values(), ("en_GB", "et_EE", "lv_LV", "lt_LT")):
+    for prefix, locale in zip(
+        LANGUAGES.values(), ("en_GB", "et_EE", "lv_LV", "lt_LT"), strict=True
+    ):
         assert f'<meta property="og:locale" content="{locale}">' in read(sample, prefix)
     settings = (REPO / "site.yaml").read_text(encoding="utf-8")
     assert "Põhjala ja Balti riikide inimkaubanduse dokumendikeskus" in settings
@@ -109,6 +111,9 @@ def test_each_home_page_says_what_the_site_is_in_its_language(sample):
 def test_interface_words_vocabularies_and_months_are_translated(sample):
     lv_event = read(sample, "lv/events/conference-2016/")
     assert "2016" in lv_event and "oktobris" in lv_event  # CLDR's month, in Latvian
+    lv_documents = read(sample, "lv/documents/")
+    assert re.search(r"\b2014\. gada janvāris\b", lv_documents)  # a month, as Latvian has it
+    assert "gada. " not in lv_documents  # not as CLDR's pattern had it
     assert "Konference" in lv_event  # the event kind's label from site.yaml
     et_document = read(sample, "et/documents/2427/")
     assert "Dokumendi number" in et_document or "Dokumendinumber" in et_document
