@@ -14,6 +14,7 @@ import datetime
 import functools
 import gettext
 import hashlib
+import html
 import io
 import re
 import sys
@@ -96,6 +97,25 @@ def _layout_messages(text: bytes) -> tuple[tuple[int, str | tuple[str, str]], ..
         if all(isinstance(text, str) for text in wanted):  # literal strings, not variables
             literal.append((line, wanted[0] if len(wanted) == 1 else (wanted[0], wanted[1])))
     return tuple(literal)
+
+
+# The titles Python-Markdown gives heading anchors and footnote back-links. A body is
+# rendered once, in English, for every interface language: `localise_titles` puts the
+# reader's in, marked with its `lang` inside a body in another.
+PERMALINK_TITLE = N_("Link to this section")
+BACKLINK_TITLE = N_("Back to the text of note %(number)s")
+_TITLES = re.compile(r' title="(?:(Link to this section)|Back to the text of note (\d+))"')
+
+
+def localise_titles(body: str, gettext, lang: str = "") -> str:
+    marked = f' lang="{html.escape(lang)}"' if lang else ""
+
+    def title(match: re.Match) -> str:
+        text = gettext(PERMALINK_TITLE) if match[1] else gettext(BACKLINK_TITLE)
+        text = text % {"number": match[2]} if match[2] else text
+        return f' title="{html.escape(text)}"{marked}'
+
+    return _TITLES.sub(title, body)
 
 
 @dataclass(frozen=True, eq=False)

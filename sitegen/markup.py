@@ -18,7 +18,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from . import sanitise
-from .locales import N_
+from .locales import BACKLINK_TITLE, PERMALINK_TITLE
 from .model import Body, Markup
 from .text import slugify
 
@@ -106,25 +106,6 @@ class MarkdownRenderer:
             findings=tuple(dict.fromkeys(sanitise.findings(made, body))),
         )
         return summary, (body_html, toc_html)
-
-
-# The titles Python-Markdown gives heading anchors and footnote back-links. A body is
-# rendered once, in English, for every interface language: `localise_titles` puts the
-# reader's in, marked with its `lang` inside a body in another.
-PERMALINK_TITLE = N_("Link to this section")
-BACKLINK_TITLE = N_("Back to the text of note %(number)s")
-_TITLES = re.compile(r' title="(?:(Link to this section)|Back to the text of note (\d+))"')
-
-
-def localise_titles(body: str, gettext, lang: str = "") -> str:
-    marked = f' lang="{html.escape(lang)}"' if lang else ""
-
-    def title(match: re.Match) -> str:
-        text = gettext(PERMALINK_TITLE) if match[1] else gettext(BACKLINK_TITLE)
-        text = text % {"number": match[2]} if match[2] else text
-        return f' title="{html.escape(text)}"{marked}'
-
-    return _TITLES.sub(title, body)
 
 
 def _markdown(optional: tuple[str, ...]) -> markdown.Markdown:

@@ -18,8 +18,7 @@ from .attachments import human_size, request_href
 from .config import SiteConfig
 from .errors import BuildFailed, ContentError, display_path
 from .languages import primary
-from .locales import Interface, Interfaces, capital, og_locale
-from .markup import localise_titles
+from .locales import Interface, Interfaces, capital, localise_titles, og_locale
 from .model import SitePlan
 
 

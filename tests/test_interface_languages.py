@@ -343,7 +343,7 @@ def test_the_template_of_the_catalogues_holds_every_string_the_build_asks_for():
     a build checks the catalogues for are the strings translators were given."""
     from babel.messages.pofile import read_po
 
-    from sitegen import attachments, locales, markup, search  # noqa: F401  (they mark strings)
+    from sitegen import attachments, locales, search  # noqa: F401  (they mark strings)
 
     with (REPO / "locales" / "messages.pot").open("rb") as file:
         template = {message.id for message in read_po(file) if message.id}
