@@ -104,7 +104,8 @@ def _layout_messages(text: bytes) -> tuple[tuple[int, str | tuple[str, str]], ..
 # reader's in, marked with its `lang` inside a body in another.
 PERMALINK_TITLE = N_("Link to this section")
 BACKLINK_TITLE = N_("Back to the text of note %(number)s")
-_TITLES = re.compile(r' title="(?:(Link to this section)|Back to the text of note (\d+))"')
+_NOTE_NUMBER = re.escape(BACKLINK_TITLE).replace(re.escape("%(number)s"), r"(\d+)")
+_TITLES = re.compile(f' title="(?:({re.escape(PERMALINK_TITLE)})|{_NOTE_NUMBER})"')
 
 
 def localise_titles(body: str, gettext, lang: str = "") -> str:
