@@ -48,11 +48,15 @@ def make_environment(
     def interface(context) -> Interface:
         return interfaces[context.get("interface_language") or interfaces.default.language]
 
+    def other_language(context, code: str) -> bool:
+        """Whether a text in `code` is in another language than the page's."""
+        return primary(code) != primary(interface(context).language)
+
     def titles_in_page_language(context, body, item_lang: str) -> Markup:
         """A body's anchor titles in the page's language, marked so in an item's other."""
         shown = interface(context)
-        other = item_lang and primary(item_lang) != primary(shown.language)
-        return Markup(localise_titles(str(body), shown.gettext, shown.language if other else ""))
+        marked = shown.language if item_lang and other_language(context, item_lang) else ""
+        return Markup(localise_titles(str(body), shown.gettext, marked))
 
     def localised(path: str, context) -> str:
         """A page's address in the page's language; a file's (feed, PDF, picture) as it is."""
@@ -90,9 +94,7 @@ def make_environment(
         request_href=jinja2.pass_context(
             lambda context, request: request_href(request, interface(context).gettext)
         ),
-        other_language=jinja2.pass_context(
-            lambda context, code: primary(code) != primary(interface(context).language)
-        ),
+        other_language=jinja2.pass_context(other_language),
         language_name=language_name,
     )
     env.filters.update(
